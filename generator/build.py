@@ -1,0 +1,55 @@
+"""The one-way pipeline: sources/ -> records (cleaner) -> docs/posts/*.md (writer).
+
+Every issue is read and cleaned before anything is written, so bad input anywhere
+stops the run with nothing half-written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from generator.cleaner import clean_text, review_report
+from generator.model import SourceRecord
+from generator.posts import POSTS_DIR, render_issue
+from generator.slugs import SlugRegistry
+from generator.sources import Issue, decode_page_text, discover_issues
+from generator.writer import WriteReport, write_posts
+
+REGISTRY_FILE = "slugs.yml"
+
+
+def clean_file(path: Path) -> SourceRecord:
+    return clean_text(decode_page_text(Path(path)), Path(path).name)
+
+
+def clean_issue(issue: Issue) -> list[SourceRecord]:
+    return [clean_file(p) for p in issue.files]
+
+
+@dataclass
+class BuildResult:
+    issues: list[Issue] = field(default_factory=list)
+    records: dict[str, list[SourceRecord]] = field(default_factory=dict)
+    report: WriteReport = field(default_factory=WriteReport)
+    review: list[str] = field(default_factory=list)
+
+    @property
+    def article_count(self) -> int:
+        return sum(len(p.articles) for recs in self.records.values() for r in recs for p in r.pages)
+
+
+def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
+             only: Optional[set[str]] = None) -> BuildResult:
+    """Clean every issue under `sources_dir` and write its posts under `docs_dir/posts/`."""
+    sources_dir, docs_dir = Path(sources_dir), Path(docs_dir)
+    result = BuildResult(issues=[i for i in discover_issues(sources_dir) if not only or i.key in only])
+    for issue in result.issues:
+        result.records[issue.key] = clean_issue(issue)
+    registry = SlugRegistry.load(sources_dir / REGISTRY_FILE)
+    for issue in result.issues:
+        outputs = render_issue(issue, result.records[issue.key], docs_dir, registry)
+        write_posts(outputs, force=force, owned_dir=docs_dir / POSTS_DIR / issue.key, report=result.report)
+    registry.save()
+    result.review = review_report([r for recs in result.records.values() for r in recs])
+    return result

@@ -1,0 +1,48 @@
+"""Glue the MkDocs hooks call: slug functions from the committed registry, feed writing.
+
+Kept here (not in hooks/) so a later move to another renderer reuses it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from generator.slugs import SlugRegistry, pinyin_slug
+
+REGISTRY_PATH = Path("sources") / "slugs.yml"
+
+
+@lru_cache(maxsize=4)
+def registry_at(root: str) -> SlugRegistry:
+    return SlugRegistry.load(Path(root) / REGISTRY_PATH)
+
+
+def slugify_for(kind: str, root: Path):
+    """A Material-style `slugify(text, separator)` that reads the slug registry, so
+    URLs use the frozen slug; unknown names (hand-written pages) fall back to pinyin."""
+    registry = registry_at(str(Path(root).resolve()))
+
+    def slugify(text: str, separator: str = "-") -> str:
+        return registry.get(kind, text) or pinyin_slug(text)
+
+    return slugify
+
+
+DATELINE_FORMAT = "(GMT+8, Asia/Shanghai, CST) %Y-%m-%d %H:%M:%S"
+TAGS_PAGE = "tags.html"
+
+
+def post_context(meta: dict, created, category_url: str | None, root: Path) -> dict:
+    """What the article layout shows around the Markdown body, as on the old site:
+    the date line, `tags: …` with links, and the back links."""
+    slug = slugify_for("tag", root)
+    tags = [{"name": t, "url": f"{TAGS_PAGE}#tag:{slug(t)}"} for t in meta.get("tags") or []]
+    first_tag = (meta.get("tags") or [None])[0]
+    return {
+        "dateline": created.strftime(DATELINE_FORMAT),
+        "iso_date": created.isoformat(),
+        "tags": tags,
+        "category_url": category_url,
+        "back_label": f"返回{first_tag or (meta.get('categories') or [''])[0]}",
+        "home_url": "index.html",
+    }

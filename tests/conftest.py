@@ -44,6 +44,6 @@ def built_site(tmp_path_factory) -> Path:
     """Project copy with the sample archive generated and built: returns the copy's root;
     the site is in `<root>/site`."""
     root = copy_repo(tmp_path_factory.mktemp("archive"))
-    run_cli("generator", "build", cwd=root)
+    (root / "generate.log").write_text(run_cli("generator", "build", cwd=root).stdout, encoding="utf-8")
     run_cli("mkdocs", "build", "--strict", cwd=root)
     return root

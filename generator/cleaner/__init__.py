@@ -1,0 +1,24 @@
+"""The cleaner: raw page text of one file -> a SourceRecord of publishable articles.
+
+`clean_text` is pure and always checks conservation (every printed character ends up
+exactly once in the record) before returning.
+"""
+from __future__ import annotations
+
+from generator.model import SourceRecord
+
+from .assemble import build_record
+from .conserve import check_conservation
+from .pages import split_pages
+from .report import review_report
+from .segment import read_page
+
+__all__ = ["clean_text", "check_conservation", "review_report"]
+
+
+def clean_text(text: str, source: str) -> SourceRecord:
+    """Pages -> drafts -> articles; raises ConservationError if any text was lost."""
+    pages = split_pages(text)
+    record = build_record(source, [(p, read_page(p)) for p in pages])
+    check_conservation(text, record)
+    return record

@@ -1,0 +1,105 @@
+"""Conservation: every non-space character of the input ends up exactly once in the record.
+
+Only the markers the cleaner interprets are not carried over: `□`, `摄影报道` of a photo
+credit, the `（上接` … `）` wrapper of a jump line, the parentheses around a dateline
+byline, and a hyphen that split a Latin word across two lines.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from generator.errors import ConservationError
+from generator.model import Article, Page, SourceRecord
+
+from . import fields as F
+from .pages import split_pages
+from .text import non_space
+
+_DATELINE_PARENS = re.compile(r"本报讯（[^（）]*）")
+_SPLIT_WORD = re.compile(r"[A-Za-z]-$")
+
+
+def interpreted_markers(lines: list[str]) -> Counter:
+    """The marker characters of a page that become structure, not text."""
+    markers: Counter = Counter()
+    for i, raw in enumerate(lines):
+        markers["□"] += raw.count("□")
+        if F.split_credit(raw):
+            markers.update(F.PHOTO_CREDIT)
+        if F.continuation_of(raw):
+            markers.update("（上接）")
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if _SPLIT_WORD.search(raw.rstrip()) and nxt[:1].isascii() and nxt[:1].isalpha():
+            markers["-"] += 1
+    joined = non_space("".join(lines))
+    markers.update("（）" * len(_DATELINE_PARENS.findall(joined)))
+    return markers
+
+
+def page_input(lines: list[str], section_raw: str | None) -> Counter:
+    chars = Counter(non_space("".join(lines) + (section_raw or "")))
+    chars.subtract(interpreted_markers(lines))
+    return +chars
+
+
+def article_output(a: Article) -> Counter:
+    """Characters an article carries; names already inside the byline count once."""
+    subtitle = "——" + a.subtitle if a.subtitle else None  # its printed dash was stripped
+    texts = [a.kicker, a.title, subtitle, a.dateline, a.byline, a.continued_from]
+    texts += [b.text for b in a.blocks] + list(a.captions)
+    byline_words = set(F.byline_words(a.byline)) if a.byline else set()
+    texts += [n for n in list(a.authors) + list(a.photographers) if n not in byline_words]
+    return Counter(non_space("".join(t for t in texts if t)))
+
+
+def page_output(p: Page) -> Counter:
+    out = Counter(non_space(p.section or ""))
+    for a in p.articles:
+        out += article_output(a)
+    return out
+
+
+def _ordered(source: str, excess: Counter) -> str:
+    """The characters of `excess` in the order they appear in `source` (for messages)."""
+    left = Counter(excess)
+    out = []
+    for ch in source:
+        if left[ch] > 0:
+            out.append(ch)
+            left[ch] -= 1
+    rest = "".join(ch * n for ch, n in left.items() if n > 0)
+    text = "".join(out) + rest
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def check_conservation(text: str, record: SourceRecord) -> None:
+    """Raise ConservationError naming file, page and the lost or duplicated text."""
+    raw_pages = split_pages(text)
+    total_in: Counter = Counter()
+    total_out: Counter = Counter()
+    per_page = []
+    for rp in raw_pages:
+        lines = [ln.raw for ln in rp.lines]
+        cin = page_input(lines, rp.section_raw)
+        total_in += cin
+        per_page.append((rp.index, "".join(lines), cin))
+    for p in record.pages:
+        total_out += page_output(p)
+    if total_in == total_out:
+        return
+    by_index = {p.index: p for p in record.pages}
+    for index, source, cin in per_page:
+        page = by_index.get(index)
+        cout = page_output(page) if page else Counter()
+        lost, dup = cin - cout, cout - cin
+        if lost or dup:
+            what = []
+            if lost:
+                what.append(f"lost {_ordered(source, lost)!r}")
+            if dup:
+                what.append(f"duplicated {_ordered(source, dup)!r}")
+            raise ConservationError(f"{record.source}: page {index}: " + "; ".join(what))
+    lost, dup = total_in - total_out, total_out - total_in
+    raise ConservationError(f"{record.source}: lost {''.join(lost.elements())[:40]!r}; "
+                            f"duplicated {''.join(dup.elements())[:40]!r}")

@@ -1,0 +1,144 @@
+"""Recognise the printed furniture of an article: dateline, byline, signature, credit, jump line.
+
+These become fields of the record rather than body text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .text import despace
+
+BOX = "□"
+PHOTO_CREDIT = "摄影报道"
+DATELINE = "本报讯"
+ROLE_WORDS = ("特约通讯员", "通讯员", "特约记者", "见习记者", "记者", "实习生", "摄影", "编辑")
+"""Words that name a role, not a person, inside a byline or credit."""
+
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_CONTINUATION = re.compile(r"^（\s*上\s*接\s*(第\s*\S+?\s*版)\s*）$")
+_DATELINE_PARENS = re.compile(r"^本报讯\s*（([^（）]*)）\s*(.*)$")
+_SIGNATURE_TAIL = re.compile(r"^(.*?)\s*□\s*([^□]+?)\s*$")
+
+
+@dataclass
+class Credit:
+    """Who is named after a □: byline text (roles kept) and the person names."""
+
+    byline: Optional[str]
+    names: list[str] = field(default_factory=list)
+
+
+def continuation_of(line: str) -> Optional[str]:
+    """`（上接第1版）` -> `第1版`; None for any other line."""
+    m = _CONTINUATION.match(line.strip())
+    return despace(m.group(1)) if m else None
+
+
+def starts_with_dateline(line: str) -> bool:
+    return despace(line).startswith(DATELINE)
+
+
+def split_dateline(text: str) -> tuple[Optional[str], str]:
+    """`本报讯 （记者 X） 正文` -> ('记者 X', '正文'); `本报讯 正文` -> (None, '正文').
+
+    The text is the raw joined first lines (spaces kept) so spaced bylines still parse.
+    """
+    body = text.strip()[len(DATELINE):] if text.strip().startswith(DATELINE) else text
+    m = re.match(r"^\s*（([^（）]*)）\s*(.*)$", body, re.S)
+    if m:
+        return normalise_byline(m.group(1)), m.group(2)
+    return None, body
+
+
+def _split_roles(word: str) -> list[str]:
+    """'云南记者杨晓颖' -> ['云南记者', '杨晓颖']: cut after a role word."""
+    for role in ROLE_WORDS:
+        i = word.find(role)
+        if i >= 0 and i + len(role) < len(word):
+            return [word[: i + len(role)]] + _split_roles(word[i + len(role):])
+    return [word]
+
+
+def is_role(word: str) -> bool:
+    return any(word.endswith(r) for r in ROLE_WORDS) or len(word) > 5
+
+
+def byline_words(text: str) -> list[str]:
+    """Words of a byline with roles cut from names."""
+    tokens = despace_tokens(text)
+    words: list[str] = []
+    for tok in tokens:
+        words.extend(_split_roles(tok))
+    return words
+
+
+def despace_tokens(text: str) -> list[str]:
+    """Split on spaces, gluing runs of single spaced-out characters back into words."""
+    merged: list[str] = []
+    run = ""
+    for tok in text.split():
+        if len(tok) == 1:
+            run += tok
+            continue
+        if run:
+            merged.append(run)
+            run = ""
+        merged.append(tok)
+    if run:
+        merged.append(run)
+    return merged
+
+
+def normalise_byline(text: str) -> str:
+    """Single spaces between role and names: `云 南 记 者 杨晓颖` -> `云南记者 杨晓颖`."""
+    return " ".join(byline_words(text))
+
+
+def names_in(byline: str) -> list[str]:
+    """Person names of a byline: words that are not roles."""
+    return [w for w in byline_words(byline) if not is_role(w)]
+
+
+def parse_credit(text: str) -> Credit:
+    """Text after □ (without 摄影报道): keeps a byline only when roles are printed."""
+    words = byline_words(text)
+    names = [w for w in words if not is_role(w)]
+    has_role = any(is_role(w) for w in words)
+    return Credit(" ".join(words) if has_role else None, names)
+
+
+def looks_like_names(text: str) -> bool:
+    """`翟瑞兰 付慧` / `本报记者 李萍 通讯员 汪嘉铭`: short words, no punctuation."""
+    words = text.split()
+    if not words or len(words) > 6:
+        return False
+    joined = "".join(words)
+    if len(joined) > 24 or re.search(r"[，。、；：！？“”]", joined):
+        return False
+    return all(re.fullmatch(_NAME, w) or is_role(w) for w in byline_words(text))
+
+
+def split_signature(line: str) -> Optional[tuple[str, str]]:
+    """'…万次。 □陈银银' -> ('…万次。', '陈银银'); None when the line carries no signature."""
+    if BOX not in line:
+        return None
+    m = _SIGNATURE_TAIL.match(line.rstrip())
+    if not m:
+        return None
+    head, tail = m.group(1), m.group(2)
+    if tail.endswith(PHOTO_CREDIT):
+        return None
+    if not looks_like_names(tail):
+        return None
+    return head, tail
+
+
+def split_credit(line: str) -> Optional[tuple[str, str]]:
+    """'…万元。 □白娜 曾珍 摄影报道' -> ('…万元。', '白娜 曾珍')."""
+    s = line.rstrip()
+    if BOX not in s or not s.endswith(PHOTO_CREDIT):
+        return None
+    i = s.rfind(BOX)
+    return s[:i].rstrip(), s[i + 1: -len(PHOTO_CREDIT)].strip()

@@ -1,0 +1,68 @@
+"""Split a raw file into printed pages and read each page's spaced section header."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .text import despace, ends_with_terminal, is_spaced_out, line_width
+
+
+@dataclass
+class Line:
+    """One printed column line with the measurements the segmenter needs."""
+
+    no: int  # 1-based line number in the file
+    raw: str  # stripped raw text, extraction spaces kept
+    width: float
+    terminal: bool
+    spaced: bool
+
+    @classmethod
+    def of(cls, no: int, raw: str) -> "Line":
+        raw = raw.strip()
+        return cls(no, raw, line_width(raw), ends_with_terminal(raw), is_spaced_out(raw))
+
+    @property
+    def clean(self) -> str:
+        return despace(self.raw)
+
+
+@dataclass
+class RawPage:
+    index: int
+    first_line: int
+    section: Optional[str] = None
+    section_raw: Optional[str] = None
+    lines: list[Line] = field(default_factory=list)
+
+
+_SECTION = re.compile(r"^(?:[\u4e00-\u9fff]\s+){1,5}[\u4e00-\u9fff]$")
+
+
+def section_header(raw: str) -> Optional[str]:
+    """` 动 态` -> `动态`: a short header whose characters are spaced apart."""
+    s = raw.strip()
+    return despace(s) if _SECTION.match(s) else None
+
+
+def split_pages(text: str) -> list[RawPage]:
+    """A line starting with whitespace begins a page; blank lines are layout, not text."""
+    pages: list[RawPage] = []
+    current: Optional[RawPage] = None
+    for no, raw in enumerate(text.splitlines(), 1):
+        starts_page = raw[:1].isspace() and raw[:1] not in "\n\r"
+        if current is None or starts_page:
+            current = RawPage(len(pages) + 1, no)
+            pages.append(current)
+            if starts_page and raw.strip():
+                header = section_header(raw)
+                if header:
+                    current.section, current.section_raw = header, raw.strip()
+                    continue
+        if raw.strip():
+            current.lines.append(Line.of(no, raw))
+    pages = [p for p in pages if p.lines or p.section]
+    for i, p in enumerate(pages, 1):
+        p.index = i
+    return pages

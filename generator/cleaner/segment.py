@@ -1,0 +1,363 @@
+"""Cut a page's lines into articles: paragraphs, subheadings, headline groups, furniture.
+
+Reading order of the raw text follows the printed columns: an article's text, then its
+furniture (signature, photo credit), then its headline lines. Headline groups are
+collected here and attributed to articles afterwards (see `headlines.py`).
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import fields as F
+from .pages import Line, RawPage
+from .text import despace, despace_display, join_lines, line_width
+
+WIDTH_JUMP = 3.0
+"""Column widths differing by this many ems belong to different articles."""
+
+
+@dataclass
+class Part:
+    """A paragraph or a subheading while the page is being read: its raw lines."""
+
+    type: str  # "paragraph" | "heading"
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    """An article being assembled from raw lines."""
+
+    first_line: int
+    start: str = "text"  # text | dateline | continuation | author
+    parts: list[Part] = field(default_factory=list)
+    closed: bool = False
+    continued_from: Optional[str] = None
+    top_author: Optional[list[str]] = None  # raw text after □ and following author lines
+    signatures: list[str] = field(default_factory=list)
+    credit: Optional[str] = None
+    caption_parts: list[Part] = field(default_factory=list)
+    headline: Optional["HeadlineGroup"] = None
+    warnings: list[str] = field(default_factory=list)
+
+    def body_lines(self) -> list[Line]:
+        return [ln for p in self.parts for ln in p.lines]
+
+    @property
+    def paragraph_count(self) -> int:
+        return sum(1 for p in self.parts if p.type == "paragraph")
+
+
+@dataclass
+class HeadlineGroup:
+    """Display lines printed between articles; `after`/`before` are draft indexes."""
+
+    lines: list[Line]
+    after: Optional[int]
+    before: Optional[int]
+
+
+@dataclass
+class PageDraft:
+    page: RawPage
+    drafts: list[Draft] = field(default_factory=list)
+    groups: list[HeadlineGroup] = field(default_factory=list)
+
+
+def _has_inner_stop(raw: str) -> bool:
+    """A sentence stop inside the line: body text, never a display line."""
+    return any(ch in "。！？；" for ch in raw.rstrip()[:-1])
+
+
+def _fuzz(raw: str) -> float:
+    """Half-width runs (digits, Latin) print wider than half an em each; allow for it."""
+    return 0.5 * len(re.findall(r"[\x21-\x7e]+", raw))
+
+
+def _median(values: list[float], default: float) -> float:
+    return statistics.median(values) if values else default
+
+
+def _upper(values: list[float], default: float) -> float:
+    """A high quantile: full lines dominate a column, short ones are paragraph ends."""
+    if not values:
+        return default
+    s = sorted(values)
+    return s[min(len(s) - 1, int(len(s) * 0.7))]
+
+
+class PageReader:
+    """State machine over one page's lines."""
+
+    def __init__(self, page: RawPage):
+        self.page = page
+        self.lines = page.lines
+        self.out = PageDraft(page)
+        self.cur: Optional[Draft] = None
+        self.para: list[Line] = []
+        self.pending: list[Line] = []
+
+    # ---- measurements -------------------------------------------------
+    def _is_plain(self, ln: Line) -> bool:
+        s = ln.raw
+        return not (F.starts_with_dateline(s) or F.continuation_of(s) or F.split_credit(s)
+                    or s.startswith(F.BOX))
+
+    def column_after(self, i: int) -> float:
+        """Column width of the text that follows line i (its own line excluded)."""
+        ws = [ln.width for ln in self.lines[i + 1: i + 7] if not ln.terminal and self._is_plain(ln)]
+        return _upper(ws, 0.0)
+
+    def column_around(self, i: int) -> float:
+        ws = [ln.width for ln in self.lines[max(0, i - 5): i + 6]
+              if not ln.terminal and self._is_plain(ln)]
+        return _upper(ws, self.lines[i].width)
+
+    def column_before(self) -> float:
+        """Width of the current article's recent full lines."""
+        if not self.cur:
+            return 0.0
+        body = self.cur.body_lines() + self.para
+        ws = [ln.width for ln in body[-8:] if not ln.terminal]
+        return _upper(ws, 0.0)
+
+    def is_paragraph_end(self, i: int) -> bool:
+        ln = self.lines[i]
+        if not ln.terminal or ln.spaced:
+            return False
+        width = self.column_around(i)
+        return ln.width < width - 0.9
+
+    def is_display(self, i: int) -> bool:
+        """A line standing alone at a paragraph boundary: headline or subheading."""
+        ln = self.lines[i]
+        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw):
+            return False
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        if nxt is None or not self._is_plain(nxt):
+            return True
+        width = self.width_of_following(i)
+        if ln.width > width + 1.5 or ln.width + _fuzz(ln.raw) <= width - 3.0:
+            return True
+        if not nxt.terminal and not nxt.spaced and nxt.width + _fuzz(nxt.raw) < ln.width - 1.0:
+            return True  # a paragraph's indented first line is never wider than the next
+        if self.cur is None or self.cur.closed:
+            return not self.opens_article(i)
+        return False
+
+    def opens_article(self, i: int) -> bool:
+        """After a finished article, only a line followed by a steady column starts the next."""
+        ln = self.lines[i]
+        following = self.lines[i + 1: i + 3]
+        if not following or not all(self._is_plain(x) for x in following):
+            return False
+        first = following[0]
+        if not (first.width - 4.5 <= ln.width <= first.width + 0.5 + _fuzz(ln.raw)) and not first.spaced:
+            return False
+        if len(following) == 2 and not (following[1].terminal or following[1].spaced or first.spaced):
+            if abs(following[1].width - first.width) > 2.0 + _fuzz(first.raw) + _fuzz(following[1].raw):
+                return False
+        return True
+
+    def width_of_following(self, i: int) -> float:
+        """Column width of the lines right after i (two at most: columns narrow around pictures)."""
+        following = []
+        for other in self.lines[i + 1: i + 3]:
+            if other.terminal or not self._is_plain(other):
+                break
+            if not other.spaced:
+                following.append(other.width)
+        if not following:
+            return self.column_before() or self.column_around(i)
+        if len(following) == 2 and abs(following[1] - following[0]) <= WIDTH_JUMP:
+            return max(following)
+        return following[0]
+
+    # ---- building -----------------------------------------------------
+    def new_draft(self, i: int, start: str = "text") -> Draft:
+        self.flush_para()
+        self.flush_pending_as_group(before_next=True)
+        d = Draft(self.lines[i].no, start)
+        self.out.drafts.append(d)
+        self.cur = d
+        return d
+
+    def flush_para(self) -> None:
+        if self.para and self.cur is not None:
+            self.cur.parts.append(Part("paragraph", self.para))
+        elif self.para:
+            d = Draft(self.para[0].no)
+            self.out.drafts.append(d)
+            self.cur = d
+            d.parts.append(Part("paragraph", self.para))
+        self.para = []
+
+    def flush_pending_as_group(self, before_next: bool) -> None:
+        if not self.pending:
+            return
+        after = len(self.out.drafts) - 1 if self.out.drafts else None
+        before = len(self.out.drafts) if before_next else None
+        self.out.groups.append(HeadlineGroup(self.pending, after, before))
+        self.pending = []
+
+    def pending_is_subheading(self, i: int) -> bool:
+        """Display lines inside an open article followed by more of its text."""
+        if self.cur is None or self.cur.closed or not self.cur.parts:
+            return False
+        texts = [despace(ln.raw) for ln in self.pending]
+        if any(t.startswith("——") or "·" in t for t in texts) or len(self.pending) > 2:
+            return False
+        before, after = self.column_before(), self.width_of_following(i - 1)
+        if before and after and abs(before - after) >= WIDTH_JUMP:
+            return False
+        return True
+
+    def read(self) -> PageDraft:
+        i = 0
+        n = len(self.lines)
+        while i < n:
+            ln = self.lines[i]
+            s = ln.raw
+            cont = F.continuation_of(s)
+            if cont:
+                d = self.new_draft(i, "continuation")
+                d.continued_from = cont
+                i += 1
+                continue
+            credit = F.split_credit(s)
+            if credit:
+                head, who = credit
+                self.resolve_pending(i)
+                if head:
+                    self.para.append(Line.of(ln.no, head))
+                self.flush_para()
+                self.take_photo(who, ln)
+                i += 1
+                continue
+            sig = F.split_signature(s)
+            if sig and not sig[0] and (self.cur is None or self.cur.closed or self.pending):
+                i = self.take_top_author(i, sig[1])
+                continue
+            if sig:
+                head, who = sig
+                self.resolve_pending(i)
+                if head:
+                    self.para.append(Line.of(ln.no, head))
+                self.flush_para()
+                if self.cur is None:
+                    self.cur = Draft(ln.no)
+                    self.out.drafts.append(self.cur)
+                self.cur.signatures.append(who)
+                self.cur.closed = True
+                i += 1
+                continue
+            if F.starts_with_dateline(s):
+                self.new_draft(i, "dateline")
+                self.para.append(ln)
+                if self.is_paragraph_end(i):
+                    self.flush_para()
+                i += 1
+                continue
+            at_boundary = not self.para
+            if at_boundary and self.is_display(i):
+                self.pending.append(ln)
+                i += 1
+                continue
+            if at_boundary:
+                made_heading = self.resolve_pending(i)
+                if self.cur is None or self.cur.closed:
+                    self.new_draft(i)
+                elif not made_heading and self.width_changed(i):
+                    self.new_draft(i)
+            self.para.append(ln)
+            if self.is_paragraph_end(i):
+                self.flush_para()
+            i += 1
+        self.flush_para()
+        self.flush_pending_as_group(before_next=False)
+        return self.out
+
+    def width_changed(self, i: int) -> bool:
+        before = self.column_before()
+        after = self.width_of_following(i - 1)
+        return bool(before and after and abs(before - after) >= WIDTH_JUMP)
+
+    def resolve_pending(self, i: int) -> bool:
+        """Decide whether waiting display lines are a subheading (True) or a headline group."""
+        if not self.pending:
+            return False
+        if self.pending_is_subheading(i):
+            self.flush_para()
+            self.cur.parts.append(Part("heading", self.pending))
+            self.pending = []
+            return True
+        else:
+            self.flush_pending_as_group(before_next=True)
+            if self.cur is not None:
+                self.cur.closed = True
+            return False
+
+    def take_top_author(self, i: int, who: str) -> int:
+        """`□单位` (+ role/name lines) at the top of an article: its author line."""
+        d = self.new_draft(i, "author")
+        d.top_author = [who]
+        j = i + 1
+        while j < len(self.lines) and j <= i + 2:
+            nxt = self.lines[j]
+            words = nxt.raw.split()
+            if (not nxt.terminal and len(words) >= 2 and F.looks_like_names(words[-1])
+                    and len(despace(nxt.raw)) <= 20 and self._is_plain(nxt)):
+                d.top_author.append(nxt.raw)
+                j += 1
+            else:
+                break
+        return j
+
+    def take_photo(self, who: str, ln: Line) -> None:
+        """A credit closes a photo item: its caption is the text since the last boundary."""
+        cur = self.cur
+        if cur is None or cur.closed or not cur.parts:
+            d = Draft(ln.no)
+            self.out.drafts.append(d)
+            self.cur = cur = d
+        else:
+            split_at = self.caption_start(cur)
+            if split_at > 0:
+                heads = []
+                k = split_at
+                while k > 0 and cur.parts[k - 1].type == "heading":
+                    k -= 1
+                    heads = cur.parts[k].lines + heads
+                photo = Draft(cur.parts[split_at].lines[0].no)
+                photo.parts = cur.parts[split_at:]
+                cur.parts = cur.parts[:k]
+                cur.closed = True
+                if heads:
+                    idx = len(self.out.drafts) - 1
+                    self.out.groups.append(HeadlineGroup(heads, idx, idx + 1))
+                self.out.drafts.append(photo)
+                self.cur = cur = photo
+        cur.caption_parts = [p for p in cur.parts]
+        cur.parts = []
+        cur.credit = who
+        cur.closed = True
+
+    @staticmethod
+    def caption_start(d: Draft) -> int:
+        """Index of the first part of the caption inside an open draft (0 = whole draft)."""
+        for k in range(len(d.parts) - 1, -1, -1):
+            if d.parts[k].type == "heading":
+                return k + 1 if k + 1 < len(d.parts) else 0
+        if d.start in ("dateline", "continuation", "author") and d.paragraph_count > 1:
+            k = len(d.parts) - 1
+            if despace(d.parts[k].lines[0].raw).startswith("图为") and k > 1:
+                k -= 1
+            return k
+        return 0
+
+
+def read_page(page: RawPage) -> PageDraft:
+    return PageReader(page).read()

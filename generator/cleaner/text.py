@@ -1,0 +1,130 @@
+"""Character-level cleaning: widths of printed lines, de-spacing, joining column lines.
+
+The PDF extraction inserts spaces where the typesetter stretched a justified line
+(`三 是 坚 定`) and around half-width digit runs (`5 个方面`); real spaces only survive
+between two Latin/digit words (`EMS Express`) and between phrases of a display line.
+"""
+from __future__ import annotations
+
+import re
+
+TERMINAL_PUNCT = set("。！？；：…!?;:")
+"""A paragraph can only end on a line whose last character is one of these."""
+
+CLOSING_QUOTES = set("”’）」』")
+"""These end a paragraph only right after a terminal mark: `…到了。”`."""
+
+HALF_WIDTH_PUNCT = set("，、。；：“”‘’（）《》〈〉【】！？…—·「」『』")
+"""Full-width punctuation the typesetter usually compresses to about half an em."""
+
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def is_ascii_word_char(ch: str) -> bool:
+    """Latin letters and digits (plus the few signs that live inside such runs)."""
+    return ch.isascii() and (ch.isalnum() or ch in "%.+/&")
+
+
+def char_width(ch: str) -> float:
+    """Printed width in ems: CJK 1, half-width ASCII and compressed punctuation 0.5."""
+    if ch.isspace():
+        return 0.0
+    if ch.isascii() or ch in HALF_WIDTH_PUNCT:
+        return 0.5
+    return 1.0
+
+
+def line_width(line: str) -> float:
+    """Approximate printed width of a raw line.
+
+    Extraction spaces inside CJK text cost nothing; a space next to a half-width run
+    stands for the quarter-em gap the typesetter puts around digits and Latin words.
+    """
+    total = 0.0
+    for i, c in enumerate(line):
+        if c.isspace():
+            left = line[i - 1] if i > 0 else " "
+            right = line[i + 1] if i + 1 < len(line) else " "
+            if (left.isascii() and not left.isspace()) or (right.isascii() and not right.isspace()):
+                total += 0.25
+        else:
+            total += char_width(c)
+    return total
+
+
+def non_space(text: str) -> str:
+    """The text without any whitespace: what conservation counts."""
+    return "".join(c for c in text if not c.isspace())
+
+
+def is_spaced_out(line: str) -> bool:
+    """A justified line the extractor spaced out: most tokens are single characters."""
+    tokens = line.split()
+    if len(tokens) < 4:
+        return False
+    singles = sum(1 for t in tokens if len(t) <= 2)
+    return singles >= 0.7 * len(tokens)
+
+
+def despace(text: str) -> str:
+    """Remove spurious spaces; keep one space only between two Latin/digit words."""
+    text = text.strip()
+    parts = _SPACES.split(text)
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+def despace_display(text: str) -> str:
+    """Clean a headline/subheading line: keep single spaces between phrases unless spaced out."""
+    text = text.strip()
+    if is_spaced_out(text):
+        return despace(text)
+    words = [w for w in _SPACES.split(text) if w]
+    out = ""
+    for word in words:
+        if not out:
+            out = word
+        elif len(word) >= 2 and len(out.split(" ")[-1]) >= 2 and not _digit_glue(out[-1], word[0]):
+            out += " " + word
+        else:
+            out += word
+    return out
+
+
+def _digit_glue(left: str, right: str) -> bool:
+    """A space next to a half-width run inside a CJK phrase is an extraction artefact."""
+    return (left.isascii() != right.isascii()) or (left.isdigit() and right.isdigit())
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join column lines into one paragraph, rejoining Latin words split with a hyphen."""
+    out = ""
+    for raw in lines:
+        piece = despace(raw)
+        if not piece:
+            continue
+        if out.endswith("-") and len(out) >= 2 and out[-2].isascii() and out[-2].isalpha() \
+                and piece[0].isascii() and piece[0].isalpha():
+            out = out[:-1] + piece
+        elif out and out[-1].isascii() and out[-1].isalpha() and piece[0].isascii() and piece[0].isalpha():
+            out += " " + piece
+        else:
+            out += piece
+    return out
+
+
+def ends_with_terminal(line: str) -> bool:
+    """True when the last printed character may close a paragraph."""
+    s = line.rstrip()
+    while s and s[-1] in CLOSING_QUOTES:
+        s = s[:-1].rstrip()
+        if s and s[-1] in TERMINAL_PUNCT:
+            return True
+    return bool(s) and s[-1] in TERMINAL_PUNCT and len(s) == len(line.rstrip())

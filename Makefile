@@ -4,7 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test setup generate build serve clean
+.PHONY: site test setup generate build serve clean review publish-check bundle
+REVIEW ?= build/review-report.txt
+BUNDLE ?= dist/offline-bundle.zip
+ISSUE_TEXTS = $(sort $(wildcard sources/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/*.txt))
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +28,20 @@ site: build
 
 serve: build
 	$(PY) -m http.server -d site -b 127.0.0.1 8000
+
+# Clean every issue's page text: an error (unreadable file, lost text) fails; warnings -> $(REVIEW).
+review: setup
+	@mkdir -p $(dir $(REVIEW))
+	@$(PY) -m generator clean $(ISSUE_TEXTS) >/dev/null 2>$(REVIEW); status=$$?; cat $(REVIEW); exit $$status
+
+# The publish workflow's steps, locally: clean (errors fail), generate, build --strict, review report.
+publish-check: review build
+	@echo "publish-check passed: site/ built with --strict. Review report ($(REVIEW)):"
+	@cat $(REVIEW); test -s $(REVIEW) || echo "  (nothing to check)"
+
+# Offline site for branch offices: $(BUNDLE) works unzipped from disk. BUNDLE_ARGS="--since 2022-12-01 --section 要闻"
+bundle: generate
+	$(PY) -m generator bundle -o $(BUNDLE) $(BUNDLE_ARGS)
 
 test: setup
 	$(PY) -m pytest -q

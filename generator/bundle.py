@@ -80,6 +80,10 @@ class Selection:
             return False
         return not self.sections or (post.section or "") in self.sections
 
+    def as_options(self) -> str:
+        opts = [f"--since {self.since}" if self.since else "", f"--until {self.until}" if self.until else ""]
+        return " ".join([o for o in opts if o] + [f"--section {s}" for s in self.sections])
+
     def describe(self) -> dict:
         return {"since": self.since.isoformat() if self.since else None,
                 "until": self.until.isoformat() if self.until else None,
@@ -281,7 +285,7 @@ def build_site(config_file: Path, docs: Path, site: Path) -> None:
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True,
+        config = load_config(str(Path(config_file).resolve()), docs_dir=str(docs), site_dir=str(site), strict=True,
                              **offline_overrides(config_file))
         build(config)
     except MkDocsException as exc:
@@ -346,15 +350,17 @@ def make_bundle(root: Path, output: Path, selection: Selection = Selection(), *,
                 docs_dir: Optional[Path] = None, config_file: Optional[Path] = None) -> BundleResult:
     """Build the offline bundle of the archive at `root` into `output` (a .zip)."""
     root = Path(root).resolve()
-    docs_dir = Path(docs_dir or root / "docs").resolve()
-    config_file = Path(config_file or root / "mkdocs.yml").resolve()
+    docs_dir = Path(docs_dir or root / "docs")      # kept as given: errors name it the way the user did
+    config_file = Path(config_file or root / "mkdocs.yml")
     output = Path(output).resolve()
     clock = {"start": time.perf_counter()}
 
     posts = list_posts(docs_dir)
     selected = [p for p in posts if selection.admits(p)]
     if not selected:
-        raise InputError(docs_dir / POSTS_DIR, f"no post matches the filters {selection.describe()}")
+        sections = sorted({p.section for p in posts if p.section})
+        raise InputError(docs_dir / POSTS_DIR, f"no post matches {selection.as_options()} "
+                                               f"(sections here: {'、'.join(sections) or 'none'})")
     manifest = make_manifest(selected, selection, build_time(), source_commit(root))
 
     with tempfile.TemporaryDirectory(prefix="offline-bundle-") as tmp:

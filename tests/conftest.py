@@ -13,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 SAMPLE_SOURCES = REPO / "sources"
-COPY_ITEMS = ("mkdocs.yml", "docs", "overrides", "hooks", "generator", "sources")
+COPY_ITEMS = ("mkdocs.yml", "docs", "overrides", "hooks", "generator", "sources", "bundle")
 
 
 def run_cli(*args, cwd=REPO, check=True, env=None):

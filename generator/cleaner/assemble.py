@@ -6,8 +6,8 @@ from typing import Optional
 from generator.model import Article, Block, Page, SourceRecord
 
 from . import fields as F
-from .headlines import (FOLLOWS_BONUS, JUMP_BONUS, MIN_SCORE, OTHER_PAGE_PENALTY,
-                        content_score, document_frequencies, headline_text, split_headline)
+from . import headlines as H
+from .headlines import content_score, document_frequencies, headline_text, split_headline
 from .pages import RawPage
 from .segment import Draft, HeadlineGroup, PageDraft, Part
 from .text import despace, despace_display, join_lines
@@ -46,6 +46,7 @@ def build_article(d: Draft) -> Article:
             a.blocks.append(Block("paragraph", first))
     if d.top_author:
         pieces = [despace_display(x) for x in d.top_author]
+        pieces = ["".join(pieces)]
         last_words = d.top_author[-1].split()
         if len(d.top_author) == 1 and F.looks_like_names(d.top_author[0]) and all(
                 not F.is_role(w) for w in F.byline_words(d.top_author[0])):
@@ -67,6 +68,7 @@ def build_article(d: Draft) -> Article:
     if d.credit is not None:
         credit = F.parse_credit(d.credit)
         a.photographers = credit.names
+        a.authors.extend(credit.names)
         if credit.byline:
             a.byline = credit.byline if not a.byline else a.byline + " " + credit.byline
     a.authors = _dedup(a.authors)
@@ -93,57 +95,110 @@ def article_text(a: Article) -> str:
     return "".join([b.text for b in a.blocks] + a.captions)
 
 
+def _compositions(n: int, max_chunks: int = 4) -> list[list[tuple[int, int]]]:
+    """Ways to cut n consecutive lines into contiguous chunks (each chunk one headline)."""
+    out = []
+    for mask in range(1 << max(0, n - 1)):
+        cuts = [k + 1 for k in range(n - 1) if mask >> k & 1]
+        bounds = [0] + cuts + [n]
+        if len(bounds) - 1 <= max_chunks:
+            out.append([(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)])
+    return out
+
+
+class Attributor:
+    """Scores headline chunks against every article of a file."""
+
+    def __init__(self, pages: list[tuple[RawPage, PageDraft, list[Article]]]):
+        self.pages = pages
+        self.docs: list[tuple[int, int, Article, PageDraft]] = []
+        for pi, (_, pd, arts) in enumerate(pages):
+            for di, a in enumerate(arts):
+                self.docs.append((pi, di, a, pd))
+        self.texts = [article_text(a) for _, _, a, _ in self.docs]
+        self.df = document_frequencies(self.texts)
+
+    def content(self, text: str, k: int) -> float:
+        return content_score(text, self.texts[k], self.df, len(self.docs))
+
+    def score(self, pi: int, g: HeadlineGroup, text: str, k: int, first_chunk: bool) -> float:
+        dpi, di, a, pd = self.docs[k]
+        score = self.content(text, k)
+        if dpi == pi and g.after == di and first_chunk:
+            score += H.FOLLOWS_BONUS
+        if dpi == pi and g.before == di and pd.drafts[di].continued_from:
+            score += H.JUMP_BONUS
+        if dpi != pi:
+            score -= H.OTHER_PAGE_PENALTY
+        return score
+
+    def best(self, pi: int, g: HeadlineGroup, text: str, first_chunk: bool) -> float:
+        return max((self.score(pi, g, text, k, first_chunk) for k in range(len(self.docs))), default=0.0)
+
+    def chunks(self, pi: int, g: HeadlineGroup) -> list[list]:
+        """The most plausible cut of a group into headlines (lines of each chunk)."""
+        raws = [ln for ln in g.lines]
+        if g.after is None:  # rubric lines above the first article: one kicker per line
+            return [[ln] for ln in raws]
+        best_value, best_cut = None, [raws]
+        for cut in _compositions(len(raws)):
+            value = 0.0
+            for c, (a, b) in enumerate(cut):
+                value += self.best(pi, g, headline_text([ln.raw for ln in raws[a:b]]), c == 0)
+            value -= H.SPLIT_PENALTY * (len(cut) - 1)
+            if best_value is None or value > best_value + 1e-9:
+                best_value, best_cut = value, [raws[a:b] for a, b in cut]
+        return best_cut
+
+
 def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -> None:
-    """Give each headline group to the article it most likely belongs to."""
-    docs: list[tuple[int, int, Article, PageDraft]] = []
-    for pi, (_, pd, arts) in enumerate(pages):
-        for di, a in enumerate(arts):
-            docs.append((pi, di, a, pd))
-    texts = [article_text(a) for _, _, a, _ in docs]
-    df = document_frequencies(texts)
-    pairs = []
-    groups: list[tuple[int, HeadlineGroup]] = []
+    """Give each headline to the article it most likely belongs to."""
+    at = Attributor(pages)
+    units = []  # (page index, group, lines, first chunk?, kicker only?)
     for pi, (_, pd, _) in enumerate(pages):
         for g in pd.groups:
-            groups.append((pi, g))
-    for gi, (pi, g) in enumerate(groups):
-        htext = headline_text([ln.raw for ln in g.lines])
-        for k, (dpi, di, a, pd) in enumerate(docs):
-            score = content_score(htext, texts[k], df, len(docs))
-            if dpi == pi and g.after == di:
-                score += FOLLOWS_BONUS
-            if dpi == pi and g.before == di and pd.drafts[di].continued_from:
-                score += JUMP_BONUS
-            if dpi != pi:
-                score -= OTHER_PAGE_PENALTY
-            pairs.append((score, gi, k))
+            for c, lines in enumerate(at.chunks(pi, g)):
+                units.append((pi, g, lines, c == 0, g.after is None))
+    pairs = []
+    for u, (pi, g, lines, first, _) in enumerate(units):
+        text = headline_text([ln.raw for ln in lines])
+        scored = sorted(((at.score(pi, g, text, k, first), k) for k in range(len(at.docs))), reverse=True)
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        for score, k in scored:
+            pairs.append((score, u, k, score - runner_up))
     pairs.sort(key=lambda t: -t[0])
-    used_g: set[int] = set()
-    used_d: set[int] = set()
-    for score, gi, k in pairs:
-        if gi in used_g or k in used_d or score < MIN_SCORE:
+    used_u: set[int] = set()
+    titled: set[int] = set()
+    kickered: set[int] = set()
+    for score, u, k, margin in pairs:
+        pi, g, lines, first, kicker_only = units[u]
+        if u in used_u or score < H.MIN_SCORE:
             continue
-        pi, g = groups[gi]
-        a = docs[k][2]
-        h = split_headline([ln.raw for ln in g.lines])
-        if h.title is None and h.kicker:
-            a.kicker = h.kicker
-            used_g.add(gi)
+        a = at.docs[k][2]
+        h = split_headline([ln.raw for ln in lines])
+        if kicker_only:
+            if k in kickered:
+                continue
+            a.kicker = " ".join(x for x in (h.kicker, h.title, h.subtitle) if x)
+            kickered.add(k)
+        else:
+            if k in titled:
+                continue
+            a.title, a.subtitle = h.title, h.subtitle
+            if h.kicker:
+                a.kicker = h.kicker
+            titled.add(k)
+        used_u.add(u)
+        if margin < 0.15:
+            a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
+    for u, (pi, g, lines, first, kicker_only) in enumerate(units):
+        if u in used_u:
             continue
-        a.kicker, a.title, a.subtitle = h.kicker, h.title, h.subtitle
-        used_g.add(gi)
-        used_d.add(k)
-        if score < MIN_SCORE + FOLLOWS_BONUS:
-            a.warnings.append(f"headline attribution uncertain (line {g.lines[0].no})")
-    for gi, (pi, g) in enumerate(groups):
-        if gi in used_g:
-            continue
-        h = split_headline([ln.raw for ln in g.lines])
+        h = split_headline([ln.raw for ln in lines])
         orphan = Article(kicker=h.kicker, title=h.title, subtitle=h.subtitle)
-        orphan.warnings.append(f"headline with no article found (line {g.lines[0].no})")
+        orphan.warnings.append(f"headline with no article found (line {lines[0].no})")
         _, pd, arts = pages[pi]
-        at = g.before if g.before is not None else len(arts)
-        arts.insert(min(at, len(arts)), orphan)
+        arts.append(orphan)
 
 
 def build_record(source: str, pages: list[tuple[RawPage, PageDraft]]) -> SourceRecord:

@@ -49,7 +49,8 @@ def article_output(a: Article) -> Counter:
     texts = [a.kicker, a.title, subtitle, a.dateline, a.byline, a.continued_from]
     texts += [b.text for b in a.blocks] + list(a.captions)
     byline_words = set(F.byline_words(a.byline)) if a.byline else set()
-    texts += [n for n in list(a.authors) + list(a.photographers) if n not in byline_words]
+    names = list(dict.fromkeys(list(a.authors) + list(a.photographers)))  # a credit names people once
+    texts += [n for n in names if n not in byline_words]
     return Counter(non_space("".join(t for t in texts if t)))
 
 

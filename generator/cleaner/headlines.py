@@ -12,12 +12,14 @@ from typing import Optional
 from .text import despace, despace_display
 
 NGRAMS = (2, 3, 4)
-FOLLOWS_BONUS = 0.25
+FOLLOWS_BONUS = 0.15
 """Headlines are printed after their article: prefer the article just before."""
-JUMP_BONUS = 0.35
+JUMP_BONUS = 0.0
 """A jump headline is printed right before its `（上接…）` line."""
 OTHER_PAGE_PENALTY = 0.35
-MIN_SCORE = 0.2
+MIN_SCORE = 0.1
+SPLIT_PENALTY = 0.6
+"""Cutting a group into several headlines must pay for itself in content matches."""
 KICKER_MARK = "·"
 
 
@@ -77,6 +79,7 @@ def split_headline(lines: list[str]) -> Headline:
         else:
             title.append(text)
     return Headline(" ".join(kicker) or None, " ".join(title) or None, " ".join(subtitle) or None)
+
 
 
 def headline_text(lines: list[str]) -> str:

@@ -1,0 +1,208 @@
+"""Score cleaner output against expected records, field by field.
+
+Usable as a script (`python tests/score_cleaner.py`) and as a module (`score_records`).
+Prints, on the samples and on typesetter-generated pages: articles exactly right / total,
+titles right / total, paragraph breaks right / total.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXPECTED = ROOT / "tests" / "fixtures" / "expected"
+SAMPLES = ROOT / "tests" / "fixtures" / "samples"
+FIELDS = ("kind", "kicker", "title", "subtitle", "dateline", "byline", "authors",
+          "photographers", "continued_from", "blocks", "captions")
+"""Fields compared; `warnings` is reported separately (expected files carry none)."""
+
+
+@dataclass
+class Score:
+    articles_right: int = 0
+    articles_total: int = 0
+    titles_right: int = 0
+    titles_total: int = 0
+    breaks_right: int = 0
+    breaks_total: int = 0
+    breaks_spurious: int = 0
+    field_right: dict = field(default_factory=dict)
+    field_total: dict = field(default_factory=dict)
+    differences: list = field(default_factory=list)
+
+    def add(self, other: "Score") -> "Score":
+        for name in ("articles_right", "articles_total", "titles_right", "titles_total",
+                     "breaks_right", "breaks_total", "breaks_spurious"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for k, v in other.field_right.items():
+            self.field_right[k] = self.field_right.get(k, 0) + v
+        for k, v in other.field_total.items():
+            self.field_total[k] = self.field_total.get(k, 0) + v
+        self.differences.extend(other.differences)
+        return self
+
+    def summary(self, label: str) -> str:
+        return (f"{label}: articles exactly right {self.articles_right}/{self.articles_total}, "
+                f"titles right {self.titles_right}/{self.titles_total}, "
+                f"paragraph breaks right {self.breaks_right}/{self.breaks_total}"
+                f" ({self.breaks_spurious} spurious)")
+
+
+def _text_of(article: dict) -> str:
+    parts = [b["text"] for b in article.get("blocks") or []] + list(article.get("captions") or [])
+    return "".join("".join(parts).split())
+
+
+def _bigrams(text: str) -> set:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _similarity(a: dict, b: dict) -> float:
+    x, y = _bigrams(_text_of(a)), _bigrams(_text_of(b))
+    if not x and not y:
+        return 1.0 if a.get("title") == b.get("title") else 0.0
+    return len(x & y) / max(1, len(x | y))
+
+
+def align(expected: list[dict], actual: list[dict]) -> list[tuple[dict, dict | None]]:
+    """Pair each expected article with the actual article sharing most text (one to one)."""
+    pairs = sorted(((_similarity(e, a), i, j) for i, e in enumerate(expected)
+                    for j, a in enumerate(actual)), reverse=True)
+    used_e, used_a, match = set(), set(), {}
+    for sim, i, j in pairs:
+        if sim <= 0.2 or i in used_e or j in used_a:
+            continue
+        used_e.add(i)
+        used_a.add(j)
+        match[i] = actual[j]
+    return [(e, match.get(i)) for i, e in enumerate(expected)]
+
+
+def paragraph_breaks(article: dict) -> set:
+    """Each break as the text around it, so that shifts elsewhere do not matter."""
+    texts = ["".join(b["text"].split()) for b in article.get("blocks") or []]
+    texts += ["".join(c.split()) for c in article.get("captions") or []]
+    joined = "".join(texts)
+    out, pos = set(), 0
+    for t in texts[:-1]:
+        pos += len(t)
+        out.add(joined[max(0, pos - 8):pos] + "|" + joined[pos:pos + 8])
+    return out
+
+
+def all_articles(record: dict) -> list[dict]:
+    return [dict(a, _page=p["index"]) for p in record["pages"] for a in p["articles"]]
+
+
+def score_records(expected: dict, actual: dict) -> Score:
+    """Field-by-field comparison of one file's records."""
+    s = Score()
+    exp, act = all_articles(expected), all_articles(actual)
+    s.articles_total = len(exp)
+    s.titles_total = len(exp)
+    for e, a in align(exp, act):
+        eb = paragraph_breaks(e)
+        s.breaks_total += len(eb)
+        if a is None:
+            s.differences.append(f"{expected['source']} p{e['_page']}: missing article "
+                                 f"{(e.get('title') or _text_of(e)[:15])!r}")
+            for f in FIELDS:
+                s.field_total[f] = s.field_total.get(f, 0) + 1
+            continue
+        ab = paragraph_breaks(a)
+        s.breaks_right += len(eb & ab)
+        s.breaks_spurious += len(ab - eb)
+        wrong = []
+        for f in FIELDS + ("_page",):
+            ok = e.get(f) == a.get(f)
+            s.field_total[f] = s.field_total.get(f, 0) + 1
+            s.field_right[f] = s.field_right.get(f, 0) + int(ok)
+            if not ok:
+                wrong.append(f)
+        if e.get("title") == a.get("title"):
+            s.titles_right += 1
+        if not wrong:
+            s.articles_right += 1
+        else:
+            label = e.get("title") or _text_of(e)[:15]
+            details = ", ".join(f"{f}: {_short(e.get(f))} != {_short(a.get(f))}" for f in wrong)
+            s.differences.append(f"{expected['source']} p{e['_page']} {label!r}: {details}")
+    extra = len(act) - sum(1 for _, a in align(exp, act) if a is not None)
+    if extra > 0:
+        s.differences.append(f"{expected['source']}: {extra} extra article(s) in output")
+    return s
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def expected_files() -> list[Path]:
+    return sorted(EXPECTED.glob("*.json"))
+
+
+def sample_text(name: str) -> str:
+    for base in (SAMPLES, SEEDS):
+        p = base / name
+        if p.exists():
+            return p.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def score_samples(verbose: bool = False) -> Score:
+    from generator.cleaner import clean_text
+
+    total = Score()
+    for path in expected_files():
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        name = expected["source"]
+        actual = clean_text(sample_text(name), name).to_dict()
+        total.add(score_records(expected, actual))
+    return total
+
+
+def score_generated(pages: int = 200, seed: int = 1) -> Score:
+    """Lay out known articles with the typesetter and score the cleaner on them."""
+    from generator.cleaner import clean_text
+    from tests.typesetter import random_issue
+
+    total = Score()
+    import random
+    rng = random.Random(seed)
+    for k in range(pages):
+        text, expected = random_issue(rng, f"generated-{k}.txt")
+        actual = clean_text(text, expected["source"]).to_dict()
+        total.add(score_records(expected, actual))
+    return total
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    s = score_samples()
+    print(s.summary("samples"))
+    for f in FIELDS:
+        if f in s.field_total:
+            print(f"  {f}: {s.field_right.get(f, 0)}/{s.field_total[f]}")
+    if verbose:
+        for d in s.differences:
+            print("  -", d)
+    try:
+        g = score_generated()
+        print(g.summary("generated (200 pages)"))
+        if verbose:
+            for d in g.differences[:20]:
+                print("  -", d)
+    except ImportError as exc:  # typesetter not present yet
+        print(f"generated: unavailable ({exc})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

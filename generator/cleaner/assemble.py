@@ -18,7 +18,19 @@ def paragraph_text(part: Part) -> str:
 
 
 def heading_text(part: Part) -> str:
-    return "".join(despace_display(ln.raw) for ln in part.lines)
+    return " ".join(despace_display(ln.raw) for ln in part.lines)
+
+
+def drop_prefix(lines: list[str], count: int) -> list[str]:
+    """The lines with their first `count` characters (dateline and byline) removed."""
+    out = []
+    for raw in lines:
+        if count >= len(raw):
+            count -= len(raw)
+            continue
+        out.append(raw[count:])
+        count = 0
+    return out
 
 
 def _dedup(names: list[str]) -> list[str]:
@@ -34,13 +46,13 @@ def build_article(d: Draft) -> Article:
     a = Article(warnings=list(d.warnings))
     parts = list(d.parts)
     if d.start == "dateline" and parts and parts[0].type == "paragraph":
-        raw = "".join(ln.raw for ln in parts[0].lines)
-        byline, rest = F.split_dateline(raw)
+        raws = [ln.raw for ln in parts[0].lines]
+        byline, rest = F.split_dateline("".join(raws))
         a.dateline = F.DATELINE
         a.byline = byline or None
         if byline:
             a.authors.extend(F.names_in(byline))
-        first = join_lines([rest]) if rest.strip() else ""
+        first = join_lines(drop_prefix(raws, len("".join(raws)) - len(rest)))
         parts = parts[1:]
         if first:
             a.blocks.append(Block("paragraph", first))

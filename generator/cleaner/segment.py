@@ -112,9 +112,10 @@ class PageReader:
         return _upper(ws, 0.0)
 
     def column_around(self, i: int) -> float:
+        """Typical full-line width near line i: the median of lines that run on."""
         ws = [ln.width for ln in self.lines[max(0, i - 5): i + 6]
-              if not ln.terminal and self._is_plain(ln)]
-        return _upper(ws, self.lines[i].width)
+              if not ln.terminal and not ln.spaced and self._is_plain(ln)]
+        return _median(ws, self.lines[i].width)
 
     def column_before(self) -> float:
         """Width of the current article's recent full lines."""
@@ -129,7 +130,19 @@ class PageReader:
         if not ln.terminal or ln.spaced:
             return False
         width = self.column_around(i)
-        return ln.width < width - 0.9
+        if ln.width < width - 0.9:
+            return True
+        return self.next_is_indented(i, width)
+
+    def next_is_indented(self, i: int, width: float) -> bool:
+        """A full line ending a sentence still ends the paragraph when the next one is indented."""
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        after = self.lines[i + 2] if i + 2 < len(self.lines) else None
+        if nxt is None or after is None or nxt.terminal or nxt.spaced or not self._is_plain(nxt):
+            return False
+        if not self._is_plain(after) or after.spaced:
+            return False
+        return nxt.width <= width - 1.25 and nxt.width < after.width - 1.0
 
     def is_display(self, i: int) -> bool:
         """A line standing alone at a paragraph boundary: headline or subheading."""

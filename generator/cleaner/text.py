@@ -60,14 +60,20 @@ def non_space(text: str) -> str:
 def is_spaced_out(line: str) -> bool:
     """A justified line the extractor spaced out: most tokens are single characters."""
     tokens = line.split()
-    if len(tokens) < 4:
-        return False
-    singles = sum(1 for t in tokens if len(t) <= 2)
-    return singles >= 0.7 * len(tokens)
+    singles = sum(1 for t in tokens if len(t) == 1 or (len(t) == 2 and not t.isascii()))
+    return singles >= 3 and singles >= 0.5 * len(tokens)
 
 
-def despace(text: str) -> str:
-    """Remove spurious spaces; keep one space only between two Latin/digit words."""
+def is_ideograph(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def despace(text: str, keep_phrase_spaces: bool = False) -> str:
+    """Remove spurious spaces; keep one space between two Latin words.
+
+    With `keep_phrase_spaces` (a line that is not letter-spaced) a space between two
+    ideographs is real too: `浓情中秋节 欢乐做月饼`.
+    """
     text = text.strip()
     parts = _SPACES.split(text)
     out = parts[0] if parts else ""
@@ -75,6 +81,8 @@ def despace(text: str) -> str:
         if not part:
             continue
         if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            out += " " + part
+        elif keep_phrase_spaces and out and is_ideograph(out[-1]) and is_ideograph(part[0]):
             out += " " + part
         else:
             out += part
@@ -107,7 +115,7 @@ def join_lines(lines: list[str]) -> str:
     """Join column lines into one paragraph, rejoining Latin words split with a hyphen."""
     out = ""
     for raw in lines:
-        piece = despace(raw)
+        piece = despace(raw, keep_phrase_spaces=not is_spaced_out(raw))
         if not piece:
             continue
         if out.endswith("-") and len(out) >= 2 and out[-2].isascii() and out[-2].isalpha() \

@@ -1,0 +1,475 @@
+"""The newspaper's own structure over the posts: issues (期) -> pages (版) -> articles.
+
+A digital edition is read issue by issue and page by page, not only as a blog list.
+Everything here is a pure function of the posts' front matter (plus their URLs), so
+templates only lay values out. The whole structure is built once per build in
+O(n log n) (one sort); each page then looks its values up in O(1) plus the size of
+what it shows, never by scanning all posts (sites grow past 10,000 articles).
+
+URLs (site-relative, `use_directory_urls: false`):
+- issue `issue/YYYY-MM-DD.html`, its pages as anchors `#page-<版次>`
+- past issues `past-issues.html`
+- section `section/<slug>.html`, tag `tag/<slug>.html`, further pages `.../<slug>/page/<n>.html`
+"""
+from __future__ import annotations
+
+import calendar
+import json
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+from generator import NEWSPAPER
+
+ISSUE_DIR = "issue"
+PAST_ISSUES = "past-issues.html"
+SECTION_DIR = "section"
+TAG_DIR = "tag"
+PER_PAGE = 20
+HOME_PER_GROUP = 5
+WEEKDAYS = "一二三四五六日"
+ALL_ARTICLES_TAG = "中国邮政快递报新闻"   # the old site's one tag: every article has it
+
+Slugify = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """One article as listings, the issue page and neighbours show it."""
+
+    id: str
+    url: str
+    title: str
+    published: dt.datetime
+    issue_date: Optional[dt.date] = None     # None: not placed in an issue (e.g. imported old posts)
+    page: Optional[int] = None               # 版次
+    section: Optional[str] = None            # 版名
+    order: int = 0                           # reading order in the issue
+    kicker: Optional[str] = None
+    subtitle: Optional[str] = None
+    byline: Optional[str] = None
+    kind: str = "news"
+    tags: tuple[str, ...] = ()
+    number: Optional[int] = None             # 期号
+
+    @property
+    def sort_key(self):
+        """Newest first; within one issue, in reading order."""
+        return (-self.published.timestamp(), self.order, self.id)
+
+
+def _as_date(value) -> Optional[dt.date]:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def article_ref(meta: dict, url: str, published: dt.datetime) -> ArticleRef:
+    """Front matter of a post (see generator/posts.py) -> ArticleRef. Posts without an
+    `edition`/`page` (old imported posts) still get listed by tag, just not placed."""
+    edition = meta.get("edition") if isinstance(meta.get("edition"), dict) else {}
+    page = meta.get("page")
+    issue_date = _as_date(edition.get("date")) if isinstance(page, int) else None
+    number = edition.get("number")
+    return ArticleRef(
+        id=str(meta.get("id") or meta.get("slug") or url),
+        url=url,
+        title=str(meta.get("title") or "（无题）"),
+        published=published,
+        issue_date=issue_date,
+        page=page if issue_date else None,
+        section=meta.get("section") or None,
+        order=int(meta.get("order") or 0),
+        kicker=meta.get("kicker") or None,
+        subtitle=meta.get("subtitle") or None,
+        byline=meta.get("byline") or _writers(meta),
+        kind=str(meta.get("kind") or "news"),
+        tags=tuple(str(t) for t in meta.get("tags") or ()),
+        number=number if isinstance(number, int) else None,
+    )
+
+
+def _writers(meta: dict) -> Optional[str]:
+    names = [str(n) for n in meta.get("writers") or []]
+    return "　".join(names) if names else None
+
+
+# ---------------------------------------------------------------- labels and URLs
+
+def issue_url(date: dt.date) -> str:
+    return f"{ISSUE_DIR}/{date.isoformat()}.html"
+
+
+def page_anchor(page: int) -> str:
+    return f"page-{page}"
+
+
+def page_url(date: dt.date, page: int) -> str:
+    return f"{issue_url(date)}#{page_anchor(page)}"
+
+
+def page_label(page: int, name: Optional[str]) -> str:
+    """第2版 动态 — how the paper names a page."""
+    return f"第{page}版" + (f"　{name}" if name else "")
+
+
+def date_label(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def weekday_label(date: dt.date) -> str:
+    return "星期" + WEEKDAYS[date.weekday()]
+
+
+def issue_label(date: dt.date, number: Optional[int] = None) -> str:
+    return date_label(date) + (f"　第{number}期" if number else "")
+
+
+def listing_url(directory: str, slug: str, page: int = 1) -> str:
+    """tag/<slug>.html, then tag/<slug>/page/2.html …"""
+    return f"{directory}/{slug}.html" if page == 1 else f"{directory}/{slug}/page/{page}.html"
+
+
+# ---------------------------------------------------------------- issue structure
+
+@dataclass
+class PrintedPage:
+    """One page (版) of an issue with its articles in reading order."""
+
+    number: int
+    name: Optional[str]
+    articles: list[ArticleRef] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return page_label(self.number, self.name)
+
+    @property
+    def anchor(self) -> str:
+        return page_anchor(self.number)
+
+
+@dataclass
+class IssueInfo:
+    """One issue (期): its pages in page order."""
+
+    date: dt.date
+    number: Optional[int]
+    pages: list[PrintedPage] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return issue_url(self.date)
+
+    @property
+    def label(self) -> str:
+        return issue_label(self.date, self.number)
+
+    @property
+    def articles(self) -> list[ArticleRef]:
+        return [a for p in self.pages for a in p.articles]
+
+
+@dataclass
+class Edition:
+    """All issues, newest first, with an index from article id to its place."""
+
+    issues: list[IssueInfo]
+    places: dict[str, tuple[int, int, int]]   # id -> (issue index, page index, article index)
+
+    def issue_index(self, date: dt.date) -> Optional[int]:
+        return next((i for i, issue in enumerate(self.issues) if issue.date == date), None)
+
+    @property
+    def latest(self) -> Optional[IssueInfo]:
+        return self.issues[0] if self.issues else None
+
+
+def build_edition(refs: Iterable[ArticleRef]) -> Edition:
+    """Group placed articles into issues and pages: one pass plus one sort."""
+    placed = sorted((r for r in refs if r.issue_date is not None),
+                    key=lambda r: (-r.issue_date.toordinal(), r.page, r.order, r.id))
+    issues: list[IssueInfo] = []
+    places: dict[str, tuple[int, int, int]] = {}
+    for ref in placed:
+        if not issues or issues[-1].date != ref.issue_date:
+            issues.append(IssueInfo(ref.issue_date, ref.number))
+        issue = issues[-1]
+        if issue.number is None and ref.number is not None:
+            issue.number = ref.number
+        if not issue.pages or issue.pages[-1].number != ref.page:
+            issue.pages.append(PrintedPage(ref.page, ref.section))
+        page = issue.pages[-1]
+        if page.name is None and ref.section:
+            page.name = ref.section
+        places[ref.id] = (len(issues) - 1, len(issue.pages) - 1, len(page.articles))
+        page.articles.append(ref)
+    return Edition(issues, places)
+
+
+def _link(label: str, url: str, **extra) -> dict:
+    return {"label": label, "url": url, **extra}
+
+
+def _article_item(ref: ArticleRef) -> dict:
+    """What a list entry shows: kicker / title / subtitle / byline, and where it ran."""
+    return {
+        "id": ref.id, "url": ref.url, "title": ref.title, "kicker": ref.kicker, "subtitle": ref.subtitle,
+        "byline": ref.byline, "kind": ref.kind,
+        "date": date_label(ref.published.date()), "iso_date": ref.published.date().isoformat(),
+        "page": page_label(ref.page, ref.section) if ref.page else None,
+    }
+
+
+def issue_context(edition: Edition, index: int) -> dict:
+    """Masthead, pages with their articles, previous/next page and issue."""
+    issue = edition.issues[index]
+    newer = edition.issues[index - 1] if index > 0 else None
+    older = edition.issues[index + 1] if index + 1 < len(edition.issues) else None
+    pages = []
+    for i, p in enumerate(issue.pages):
+        prev_p = issue.pages[i - 1] if i > 0 else None
+        next_p = issue.pages[i + 1] if i + 1 < len(issue.pages) else None
+        pages.append({
+            "number": p.number, "name": p.name, "label": p.label, "anchor": p.anchor,
+            "articles": [_article_item(a) for a in p.articles],
+            "prev": _link(prev_p.label, f"#{prev_p.anchor}") if prev_p else None,
+            "next": _link(next_p.label, f"#{next_p.anchor}") if next_p else None,
+        })
+    return {
+        "newspaper": NEWSPAPER,
+        "date": date_label(issue.date), "iso_date": issue.date.isoformat(),
+        "weekday": weekday_label(issue.date), "number": issue.number,
+        "title": f"{NEWSPAPER} {issue.label}",
+        "url": issue.url,
+        "pages": pages,
+        "article_count": sum(len(p.articles) for p in issue.pages),
+        "prev_issue": _link(older.label, older.url) if older else None,    # 上一期 = older
+        "next_issue": _link(newer.label, newer.url) if newer else None,    # 下一期 = newer
+        "past_issues_url": PAST_ISSUES,
+    }
+
+
+def article_context(edition: Edition, article_id: str) -> Optional[dict]:
+    """Breadcrumb issue -> page -> article, 上一篇/下一篇 in the issue's reading order
+    (across its pages), and the other articles of the same page."""
+    place = edition.places.get(article_id)
+    if place is None:
+        return None
+    i, p, a = place
+    issue = edition.issues[i]
+    page = issue.pages[p]
+    ref = page.articles[a]
+    prev_ref = page.articles[a - 1] if a > 0 else (issue.pages[p - 1].articles[-1] if p > 0 else None)
+    next_ref = page.articles[a + 1] if a + 1 < len(page.articles) else \
+        (issue.pages[p + 1].articles[0] if p + 1 < len(issue.pages) else None)
+    return {
+        "issue": _link(issue.label, issue.url),
+        "page": _link(page.label, page_url(issue.date, page.number), number=page.number, name=page.name),
+        "breadcrumb": [_link(f"{NEWSPAPER} {issue.label}", issue.url),
+                       _link(page.label, page_url(issue.date, page.number)),
+                       _link(ref.title, ref.url)],
+        "source_line": f"原载《{NEWSPAPER}》{date_label(issue.date)}" +
+                       (f" 第{issue.number}期" if issue.number else "") + f" {page.label}",
+        "prev": _article_item(prev_ref) if prev_ref else None,
+        "next": _article_item(next_ref) if next_ref else None,
+        "same_page": [_article_item(o) for o in page.articles if o.id != ref.id],
+    }
+
+
+# ---------------------------------------------------------------- past issues
+
+def past_issues_context(edition: Edition) -> dict:
+    """Every issue by year and month, each month as a Monday-first calendar whose
+    days link to their issue."""
+    by_month: dict[tuple[int, int], dict[int, IssueInfo]] = {}
+    for issue in edition.issues:
+        by_month.setdefault((issue.date.year, issue.date.month), {})[issue.date.day] = issue
+    cal = calendar.Calendar(firstweekday=0)
+    years: list[dict] = []
+    for (year, month) in sorted(by_month, reverse=True):
+        days = by_month[(year, month)]
+        weeks = [[_calendar_day(d, days.get(d)) for d in week] for week in cal.monthdayscalendar(year, month)]
+        if not years or years[-1]["year"] != year:
+            years.append({"year": year, "label": f"{year}年", "months": [], "count": 0})
+        issues = [_link(issue_label(days[d].date, days[d].number), days[d].url, day=d) for d in sorted(days)]
+        years[-1]["months"].append({"month": month, "label": f"{year}年{month}月", "id": f"m{year}-{month:02d}",
+                                    "weeks": weeks, "issues": issues})
+        years[-1]["count"] += len(days)
+    return {"years": years, "weekdays": list(WEEKDAYS), "count": len(edition.issues),
+            "latest": _link(edition.latest.label, edition.latest.url) if edition.latest else None}
+
+
+def _calendar_day(day: int, issue: Optional[IssueInfo]) -> dict:
+    return {"day": day or None, "url": issue.url if issue else None,
+            "title": issue_label(issue.date, issue.number) if issue else None}
+
+
+# ---------------------------------------------------------------- sections and tags
+
+@dataclass
+class ListingPage:
+    """One page of a paginated newest-first listing (a section or a tag)."""
+
+    kind: str            # "section" | "tag"
+    name: str
+    slug: str
+    number: int
+    total_pages: int
+    total: int
+    items: list[ArticleRef]
+
+    @property
+    def directory(self) -> str:
+        return SECTION_DIR if self.kind == "section" else TAG_DIR
+
+    @property
+    def url(self) -> str:
+        return listing_url(self.directory, self.slug, self.number)
+
+    @property
+    def src_uri(self) -> str:
+        return self.url[: -len(".html")] + ".md"
+
+    @property
+    def title(self) -> str:
+        label = f"{self.name}版" if self.kind == "section" else f"标签：{self.name}"
+        return label + (f"（第{self.number}页）" if self.number > 1 else "")
+
+
+def group_by(refs: Iterable[ArticleRef], kind: str) -> dict[str, list[ArticleRef]]:
+    """name -> articles newest first, for kind "section" (版名) or "tag"."""
+    groups: dict[str, list[ArticleRef]] = {}
+    for ref in refs:
+        names = (ref.section,) if kind == "section" else ref.tags
+        for name in names:
+            if name:
+                groups.setdefault(name, []).append(ref)
+    for items in groups.values():
+        items.sort(key=lambda r: r.sort_key)
+    return groups
+
+
+def paginate(kind: str, name: str, slug: str, items: list[ArticleRef], per_page: int = PER_PAGE) -> list[ListingPage]:
+    total_pages = max(1, -(-len(items) // per_page))
+    return [ListingPage(kind, name, slug, n + 1, total_pages, len(items), items[n * per_page:(n + 1) * per_page])
+            for n in range(total_pages)]
+
+
+def listing_context(page: ListingPage) -> dict:
+    """Items plus a pager (1 2 3 … with 上一页/下一页)."""
+    def url(n: int) -> str:
+        return listing_url(page.directory, page.slug, n)
+    return {
+        "kind": page.kind, "name": page.name, "title": page.title, "total": page.total,
+        "number": page.number, "total_pages": page.total_pages,
+        "articles": [_article_item(r) for r in page.items],
+        "pager": [{"number": n, "url": url(n), "current": n == page.number} for n in _pager_numbers(page)],
+        "prev": url(page.number - 1) if page.number > 1 else None,
+        "next": url(page.number + 1) if page.number < page.total_pages else None,
+    }
+
+
+def _pager_numbers(page: ListingPage, around: int = 2) -> list[int]:
+    """First, last and a window around the current page: stays short at 500 pages."""
+    keep = {1, page.total_pages, *range(page.number - around, page.number + around + 1)}
+    return sorted(n for n in keep if 1 <= n <= page.total_pages)
+
+
+# ---------------------------------------------------------------- home page
+
+def home_context(edition: Edition, sections: dict[str, list[ArticleRef]], tags: dict[str, list[ArticleRef]],
+                 section_slug: Slugify, tag_slug: Slugify, per_group: int = HOME_PER_GROUP) -> dict:
+    """Latest issue first (its pages and articles); below, like the old home page, the
+    newest articles of each section and tag (the all-articles tag and tags that only
+    repeat a section name are left out: they would repeat the same lists)."""
+    latest = issue_context(edition, 0) if edition.issues else None
+    groups = []
+    for kind, table, slug, directory in (("section", sections, section_slug, SECTION_DIR),
+                                         ("tag", tags, tag_slug, TAG_DIR)):
+        for name, items in table.items():
+            if kind == "tag" and (name == ALL_ARTICLES_TAG or name in sections):
+                continue
+            groups.append({"kind": kind, "name": name, "label": f"{name}版" if kind == "section" else name,
+                           "url": listing_url(directory, slug(name)), "total": len(items),
+                           "articles": [_article_item(r) for r in items[:per_group]],
+                           "_key": (kind != "section", -items[0].published.timestamp(), name)})
+    groups.sort(key=lambda g: g.pop("_key"))
+    return {"latest": latest, "groups": groups, "past_issues_url": PAST_ISSUES,
+            "issue_count": len(edition.issues)}
+
+
+def site_bar(edition: Edition, sections: dict[str, list[ArticleRef]], section_slug: Slugify) -> dict:
+    """Links every page shows under the header: 首页, 最新一期, 往期回顾, the sections."""
+    latest = edition.latest
+    return {
+        "home": "index.html",
+        "latest": _link(f"最新一期（{date_label(latest.date)}）", latest.url) if latest else None,
+        "past_issues": PAST_ISSUES,
+        "tags": "tags.html",
+        "sections": [_link(name, listing_url(SECTION_DIR, section_slug(name)))
+                     for name in sorted(sections, key=lambda n: sections[n][0].sort_key)],
+    }
+
+
+# ---------------------------------------------------------------- the extra pages of one build
+
+@dataclass
+class GeneratedPage:
+    """A page the build adds (issue, past issues, section, tag): its source path, the
+    template that lays it out and a function giving the template's values."""
+
+    src_uri: str
+    title: str
+    template: str
+    context: Callable[[], dict]
+
+    @property
+    def markdown(self) -> str:
+        """Front matter only: the template draws the page; listings stay out of search
+        (articles are what readers look for)."""
+        return (f"---\ntitle: {json.dumps(self.title, ensure_ascii=False)}\ntemplate: {self.template}\n"
+                "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n")
+
+
+@dataclass
+class EditionSite:
+    """Everything the hook needs, computed once per build."""
+
+    edition: Edition
+    sections: dict[str, list[ArticleRef]]
+    tags: dict[str, list[ArticleRef]]
+    pages: dict[str, GeneratedPage]
+    bar: dict
+    home: Callable[[], dict]
+
+    def article(self, article_id: str) -> Optional[dict]:
+        return article_context(self.edition, article_id)
+
+
+def plan_site(refs: Iterable[ArticleRef], section_slug: Slugify, tag_slug: Slugify,
+              per_page: int = PER_PAGE) -> EditionSite:
+    refs = list(refs)
+    edition = build_edition(refs)
+    sections, tags = group_by(refs, "section"), group_by(refs, "tag")
+    pages: list[GeneratedPage] = []
+    for index, issue in enumerate(edition.issues):
+        pages.append(GeneratedPage(issue.url[: -len(".html")] + ".md", f"{NEWSPAPER} {issue.label}",
+                                   "edition-issue.html", lambda i=index: issue_context(edition, i)))
+    pages.append(GeneratedPage(PAST_ISSUES[: -len(".html")] + ".md", "往期回顾", "edition-past.html",
+                               lambda: past_issues_context(edition)))
+    for kind, table, slug in (("section", sections, section_slug), ("tag", tags, tag_slug)):
+        for name, items in sorted(table.items()):
+            for listing in paginate(kind, name, slug(name), items, per_page):
+                pages.append(GeneratedPage(listing.src_uri, listing.title, "edition-listing.html",
+                                           lambda p=listing: listing_context(p)))
+    return EditionSite(edition, sections, tags, {p.src_uri: p for p in pages},
+                       site_bar(edition, sections, section_slug),
+                       lambda: home_context(edition, sections, tags, section_slug, tag_slug))

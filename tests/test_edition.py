@@ -1,0 +1,182 @@
+"""Issue/page/article structure, past issues, listings, home data and sub-word search words,
+over hand-made post metadata (the same front matter generator/posts.py writes)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+from generator import edition as ed
+from generator.posts import TZ
+from generator.search import add_search_words, extra_words, rewrite_search_index, sub_words
+from generator.slugs import pinyin_slug
+
+
+def meta(day: str, page: int, order: int, seq: int, title: str, section: str = "动态", **extra) -> dict:
+    d = dt.date.fromisoformat(day)
+    pid = f"{d:%Y%m%d}{page:02d}{seq:02d}"
+    return {"title": title, "id": pid, "slug": pid, "section": section, "page": page, "order": order,
+            "edition": {"date": day, **({"number": extra.pop("number")} if "number" in extra else {})},
+            "tags": ["中国邮政快递报新闻", section, *extra.pop("tags", [])], "kind": extra.pop("kind", "news"),
+            **extra}
+
+
+def ref(m: dict) -> ed.ArticleRef:
+    d = dt.date.fromisoformat(m["edition"]["date"])
+    return ed.article_ref(m, f"zhongguoyouzhengkuaidibao/{d:%Y/%m/%d}/{m['id']}.html",
+                          dt.datetime.combine(d, dt.time(), TZ))
+
+
+def sample_refs() -> list[ed.ArticleRef]:
+    metas = [
+        meta("2022-12-19", 2, 1, 1, "赣州邮银打造“邮医合作”模式", byline="记者 纪海霞", kicker="医保便民", tags=["江西"]),
+        meta("2022-12-19", 2, 2, 2, "山东邮政与日喀则签约", tags=["山东", "西藏"]),
+        meta("2022-12-19", 3, 3, 1, "邮政年货节火热开场", section="专题", kind="photo", subtitle="各地年货节见闻"),
+        meta("2022-12-26", 3, 1, 1, "到基层去破题", section="理论", number=1234, writers=["张新志"]),
+        meta("2022-12-26", 3, 2, 2, "以赛促学提素质", section="理论", number=1234),
+        meta("2022-11-11", 1, 1, 1, "在全面学习全面把握全面落实上下功夫", section="要闻"),
+    ]
+    refs = [ref(m) for m in metas]
+    # An imported old post: dated, tagged, but not placed on any page.
+    refs.append(ed.article_ref({"title": "主动作为 守正创新", "tags": ["中国邮政快递报新闻"], "slug": "old1"},
+                               "zhongguoyouzhengkuaidibao/2022/03/04/old1.html",
+                               dt.datetime(2022, 3, 4, 13, 23, tzinfo=TZ)))
+    return refs
+
+
+def test_issues_pages_and_articles_in_reading_order():
+    edition = ed.build_edition(reversed(sample_refs()))
+    assert [i.date.isoformat() for i in edition.issues] == ["2022-12-26", "2022-12-19", "2022-11-11"]
+    dec19 = edition.issues[1]
+    assert [(p.number, p.name) for p in dec19.pages] == [(2, "动态"), (3, "专题")]
+    assert [a.id for a in dec19.articles] == ["202212190201", "202212190202", "202212190301"]
+    assert edition.issues[0].number == 1234 and edition.issues[0].label == "2022年12月26日　第1234期"
+    assert "old1" not in edition.places
+
+
+def test_issue_context_masthead_pages_and_neighbouring_issues():
+    edition = ed.build_edition(sample_refs())
+    ctx = ed.issue_context(edition, 1)
+    assert ctx["date"] == "2022年12月19日" and ctx["weekday"] == "星期一" and ctx["url"] == "issue/2022-12-19.html"
+    assert [p["label"] for p in ctx["pages"]] == ["第2版　动态", "第3版　专题"]
+    assert ctx["pages"][0]["prev"] is None and ctx["pages"][0]["next"]["url"] == "#page-3"
+    assert ctx["pages"][1]["prev"]["url"] == "#page-2" and ctx["pages"][1]["next"] is None
+    first = ctx["pages"][0]["articles"][0]
+    assert (first["kicker"], first["title"], first["byline"]) == ("医保便民", "赣州邮银打造“邮医合作”模式", "记者 纪海霞")
+    assert ctx["prev_issue"]["url"] == "issue/2022-11-11.html"      # 上一期: older
+    assert ctx["next_issue"]["url"] == "issue/2022-12-26.html"      # 下一期: newer
+    assert ed.issue_context(edition, 0)["next_issue"] is None
+    assert ed.issue_context(edition, 2)["prev_issue"] is None
+
+
+def test_article_context_stays_inside_the_issue():
+    edition = ed.build_edition(sample_refs())
+    first = ed.article_context(edition, "202212190201")
+    assert first["prev"] is None and first["next"]["id"] == "202212190202"
+    assert [c["label"] for c in first["breadcrumb"]] == ["中国邮政快递报 2022年12月19日", "第2版　动态",
+                                                         "赣州邮银打造“邮医合作”模式"]
+    assert first["breadcrumb"][1]["url"] == "issue/2022-12-19.html#page-2"
+    assert [o["id"] for o in first["same_page"]] == ["202212190202"]
+    # 下一篇 crosses to the next page of the same issue, never into another issue.
+    second = ed.article_context(edition, "202212190202")
+    assert second["next"]["id"] == "202212190301" and second["next"]["page"] == "第3版　专题"
+    last = ed.article_context(edition, "202212190301")
+    assert last["next"] is None and last["prev"]["id"] == "202212190202" and last["same_page"] == []
+    assert last["source_line"] == "原载《中国邮政快递报》2022年12月19日 第3版　专题"
+    assert "第1234期" in ed.article_context(edition, "202212260301")["source_line"]
+    assert ed.article_context(edition, "old1") is None
+
+
+def test_past_issues_calendar_by_year_and_month():
+    past = ed.past_issues_context(ed.build_edition(sample_refs()))
+    assert past["count"] == 3 and [y["year"] for y in past["years"]] == [2022]
+    months = past["years"][0]["months"]
+    assert [m["label"] for m in months] == ["2022年12月", "2022年11月"]
+    dec = months[0]
+    linked = [d for week in dec["weeks"] for d in week if d["url"]]
+    assert [(d["day"], d["url"]) for d in linked] == [(19, "issue/2022-12-19.html"), (26, "issue/2022-12-26.html")]
+    assert all(len(week) == 7 for week in dec["weeks"])
+    assert dec["weeks"][0][:3] == [{"day": None, "url": None, "title": None}] * 3   # 2022-12-01 is a Thursday
+
+
+def test_sections_and_tags_newest_first_and_paginated():
+    refs = sample_refs()
+    tags = ed.group_by(refs, "tag")
+    assert [r.id for r in tags["中国邮政快递报新闻"]][:4] == ["202212260301", "202212260302", "202212190201",
+                                                          "202212190202"]
+    assert tags["中国邮政快递报新闻"][-1].id == "old1"
+    pages = ed.paginate("tag", "中国邮政快递报新闻", "zhongguoyouzhengkuaidibaoxinwen", tags["中国邮政快递报新闻"],
+                        per_page=3)
+    assert [p.url for p in pages] == ["tag/zhongguoyouzhengkuaidibaoxinwen.html",
+                                      "tag/zhongguoyouzhengkuaidibaoxinwen/page/2.html",
+                                      "tag/zhongguoyouzhengkuaidibaoxinwen/page/3.html"]
+    assert pages[1].src_uri == "tag/zhongguoyouzhengkuaidibaoxinwen/page/2.md"
+    ctx = ed.listing_context(pages[1])
+    assert ctx["prev"] == pages[0].url and ctx["next"] == pages[2].url and len(ctx["articles"]) == 3
+    assert [n["current"] for n in ctx["pager"]] == [False, True, False]
+    sections = ed.group_by(refs, "section")
+    assert sorted(sections) == ["专题", "动态", "理论", "要闻"]
+    assert ed.paginate("section", "理论", "lilun", sections["理论"])[0].title == "理论版"
+
+
+def test_home_latest_issue_first_then_newest_per_section_and_tag():
+    refs = sample_refs()
+    edition = ed.build_edition(refs)
+    home = ed.home_context(edition, ed.group_by(refs, "section"), ed.group_by(refs, "tag"), pinyin_slug,
+                           pinyin_slug, per_group=1)
+    assert home["latest"]["iso_date"] == "2022-12-26"
+    names = [g["name"] for g in home["groups"]]
+    assert names[:4] == ["理论", "专题", "动态", "要闻"]            # sections, newest first
+    assert "中国邮政快递报新闻" not in names and set(names[4:]) == {"山东", "江西", "西藏"}
+    lilun = home["groups"][0]
+    assert lilun["url"] == "section/lilun.html" and lilun["total"] == 2 and len(lilun["articles"]) == 1
+
+
+def test_plan_site_generates_each_page_once():
+    site = ed.plan_site(sample_refs(), pinyin_slug, pinyin_slug, per_page=2)
+    uris = set(site.pages)
+    assert {"issue/2022-12-19.md", "issue/2022-12-26.md", "issue/2022-11-11.md", "past-issues.md",
+            "section/dongtai.md", "tag/shandong.md", "tag/zhongguoyouzhengkuaidibaoxinwen/page/4.md"} <= uris
+    page = site.pages["issue/2022-12-19.md"]
+    assert "template: edition-issue.html" in page.markdown and "exclude: true" in page.markdown
+    assert page.context()["pages"][1]["name"] == "专题"
+    assert site.bar["latest"]["url"] == "issue/2022-12-26.html"
+
+
+def test_structure_is_built_in_linear_time():
+    """10,000+ articles: building once and looking up every article must stay fast."""
+    refs = []
+    start = dt.date(2000, 1, 3)
+    for n in range(1500):
+        d = start + dt.timedelta(days=n)
+        for page in range(1, 5):
+            for seq in range(1, 3):
+                refs.append(ref(meta(d.isoformat(), page, page * 10 + seq, seq, f"标题{n}-{page}-{seq}")))
+    t0 = time.perf_counter()
+    site = ed.plan_site(refs, pinyin_slug, pinyin_slug)
+    for r in refs:
+        site.article(r.id)
+    elapsed = time.perf_counter() - t0
+    assert len(refs) == 12000 and len(site.edition.issues) == 1500
+    assert elapsed < 5, f"{elapsed:.1f}s for 12,000 articles"
+
+
+def test_search_words_carry_sub_words_of_accurate_mode_words(tmp_path):
+    assert {"国家", "邮政", "邮政局"} <= set(sub_words("国家邮政局"))
+    assert sub_words("邮政") == [] and sub_words("abc") == []
+    assert extra_words("国家邮政局\u200b发布\u200b中国邮政").split("\u200b").count("邮政") == 1
+    index = {"config": {"lang": ["zh"], "separator": "[\\s\\u200b]+",
+                        "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}},
+             "docs": [{"location": "a.html", "title": "国家邮政局\u200b通知", "text": "中国邮政\u200b开展"},
+                      {"location": "b.html", "title": "通知", "text": "开展"}]}
+    out = add_search_words(index)
+    assert out["config"]["fields"]["title_words"] == {"boost": 1000.0}
+    assert out["config"]["fields"]["text_words"] == {"boost": 1.0}
+    a, b = out["docs"]
+    assert "邮政" in a["title_words"].split("\u200b") and "邮政" in a["text_words"].split("\u200b")
+    assert a["title"] == "国家邮政局\u200b通知" and "title_words" not in b
+    path = tmp_path / "search_index.json"
+    path.write_text(json.dumps(index), encoding="utf-8")
+    size = rewrite_search_index(path)
+    raw = path.read_text(encoding="utf-8")
+    assert "国家邮政局" in raw and "\\u" not in raw.replace("\\u200b", "") and size == len(raw.encode("utf-8"))

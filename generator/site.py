@@ -46,3 +46,35 @@ def post_context(meta: dict, created, category_url: str | None, root: Path) -> d
         "back_label": f"返回{first_tag or (meta.get('categories') or [''])[0]}",
         "home_url": "index.html",
     }
+
+
+def old_site_post_dest(dest_uri: str, category_slugs: list[str]) -> str:
+    """Material puts a post at `<category slug>/<date>/<slug>.html`; the old Jekyll
+    site lowercased the category and made each space-separated word a folder
+    (`21shijijingjibaodao 21caijingAPP/…` -> `21shijijingjibaodao/21caijingapp/…`).
+    Category pages keep the slug as is, so only post paths are rewritten here."""
+    from generator.legacy.urls import post_dir
+
+    prefix = "/".join(category_slugs) + "/"
+    if not dest_uri.startswith(prefix):
+        raise ValueError(f"post path {dest_uri!r} does not start with its category slugs {prefix!r}: "
+                         "the blog plugin's post_url_format or path rules changed")
+    return post_dir(category_slugs) + "/" + dest_uri[len(prefix):]
+
+
+def apply_old_site_post_urls(blog, config) -> None:
+    """Move each post file to its old-site URL after the blog plugin computed its own."""
+    import os
+    from urllib.parse import quote
+
+    slugify = blog.config.categories_slugify
+    separator = blog.config.categories_slugify_separator
+    for post in blog.blog.posts:
+        names = post.config.categories[:blog.config.post_url_max_categories]
+        dest = old_site_post_dest(post.file.dest_uri, [slugify(n, separator) for n in names])
+        if dest == post.file.dest_uri:
+            continue
+        post.file.dest_uri = dest
+        post.file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, dest))
+        post.file.url = quote(dest)
+        post._set_canonical_url(config.site_url)

@@ -1,6 +1,9 @@
 """MkDocs hook: wire generator/ into the build (slugs from the registry, feed)."""
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
 from generator import site as archive_site
 from generator.feed import write_feed
 
@@ -14,6 +17,17 @@ def on_config(config):
     if tags is not None:
         tags.config.tags_slugify = archive_site.slugify_for("tag", root)
     return config
+
+
+@event_priority(-100)  # after the blog plugin (-50) has placed its posts
+def on_files(files, config):
+    blog = config.plugins.get("material/blog")
+    if blog is not None and blog.config.enabled:
+        try:
+            archive_site.apply_old_site_post_urls(blog, config)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+    return files
 
 
 def on_post_build(config):

@@ -23,6 +23,7 @@ import datetime as dt
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -45,6 +46,8 @@ STAGED_VENDOR = "assets/vendor/iframe-worker"
 STAGED_CSS = "assets/offline.css"
 DEFAULT_OUTPUT = Path("dist") / "offline-bundle.zip"
 MANIFEST_NAME = "manifest.json"
+# Files only a web server or a crawler uses; 404.html also links with absolute paths (/assets/…).
+SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
 TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 _FRONT_MATTER_END = "\n---"
 
@@ -214,7 +217,7 @@ def manifest_html(manifest: dict) -> str:
         f"　{i['articles']} 篇{'　' + e('、'.join(i['sections'])) if i['sections'] else ''}</li>"
         for i in reversed(issues))
     return (
-        '\n\n<div class="offline-manifest" id="offline-manifest">\n'
+        '\n<div class="offline-manifest" id="offline-manifest">\n'
         f'<p><strong>离线版</strong>　收录 {manifest["issue_count"]} 期、{manifest["article_count"]} 篇文章'
         f'（{e(span)}）；筛选：{e(filters)}</p>\n'
         f'<p>生成时间 <time datetime="{e(manifest["built_at"])}">{e(_readable_time(manifest["built_at"]))}</time>'
@@ -226,9 +229,8 @@ def manifest_html(manifest: dict) -> str:
 
 # --- staging and building --------------------------------------------------------
 
-def stage_docs(docs_dir: Path, dest: Path, selected: list[PostInfo], root: Path, home_note: str) -> None:
-    """A docs folder holding only the selected posts, the vendored shim, the offline
-    stylesheet, and the manifest note appended to the home page."""
+def stage_docs(docs_dir: Path, dest: Path, selected: list[PostInfo], root: Path) -> None:
+    """A docs folder holding only the selected posts, the vendored shim and the offline stylesheet."""
     shutil.copytree(docs_dir, dest, ignore=_ignore_posts_md(docs_dir))
     for post in selected:
         target = dest / post.path
@@ -241,9 +243,27 @@ def stage_docs(docs_dir: Path, dest: Path, selected: list[PostInfo], root: Path,
             raise InputError(VENDOR_DIR / name, "vendored iframe-worker file missing (see bundle/vendor/iframe-worker/README.md)")
         shutil.copy2(vendor / name, dest / STAGED_VENDOR / name)
     shutil.copy2(root / OFFLINE_CSS, dest / STAGED_CSS)
-    home = dest / "index.md"
-    text = home.read_text(encoding="utf-8") if home.exists() else f"---\ntitle: {NEWSPAPER}\n---\n\n# {NEWSPAPER}\n"
-    home.write_text(text.rstrip("\n") + "\n" + home_note, encoding="utf-8")
+
+
+_CONTENT_START = re.compile(r'<article class="md-content__inner md-typeset[^"]*">')
+
+
+_ARTICLE_TAG = re.compile(r"<(/?)article\b", re.I)
+
+
+def with_home_note(page_html: str, note: str) -> str:
+    """The built home page with the manifest note at the end of its content area (the
+    newspaper stays the first screen). Done on the HTML because the home page template
+    (overrides/home.html) need not render index.md."""
+    m = _CONTENT_START.search(page_html)
+    if not m:
+        raise ValueError("no Material content area (<article class=\"md-content__inner …\">) in the home page")
+    depth = 1
+    for tag in _ARTICLE_TAG.finditer(page_html, m.end()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return page_html[:tag.start()] + note + page_html[tag.start():]
+    raise ValueError("the home page's content area is not closed")
 
 
 def _ignore_posts_md(docs_dir: Path):
@@ -297,8 +317,6 @@ def build_site(config_file: Path, docs: Path, site: Path) -> None:
 def external_references(site: Path) -> list[str]:
     """Build-time guard: http(s) URLs that a page would *load* (scripts, styles, fonts,
     images, iframes). Plain links to other sites are allowed; they are only followed on click."""
-    import re
-
     loaded = re.compile(r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=["']?(https?:)?//"""
                         r"""|<link\b(?=[^>]*\brel=["']?(?:stylesheet|preload|preconnect|modulepreload|icon))[^>]*\bhref=["']?(https?:)?//"""
                         r"""|url\(\s*["']?(https?:)?//""", re.I)
@@ -312,14 +330,14 @@ def external_references(site: Path) -> list[str]:
 
 
 def write_zip(site: Path, out: Path, top: str) -> None:
-    """Zip `site/` under one top folder; written to a temp file then renamed."""
+    """Zip `site/` (less server-only files) under one top folder; temp file then rename."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             for path in sorted(site.rglob("*")):
-                if path.is_file():
+                if path.is_file() and path.relative_to(site).as_posix() not in SERVER_ONLY:
                     zf.write(path, f"{top}/{path.relative_to(site).as_posix()}")
         os.replace(tmp, out)
     except BaseException:
@@ -365,7 +383,7 @@ def make_bundle(root: Path, output: Path, selection: Selection = Selection(), *,
 
     with tempfile.TemporaryDirectory(prefix="offline-bundle-") as tmp:
         staged, site = Path(tmp) / "docs", Path(tmp) / "site"
-        stage_docs(docs_dir, staged, selected, root, manifest_html(manifest))
+        stage_docs(docs_dir, staged, selected, root)
         clock["staged"] = time.perf_counter()
         build_site(config_file, staged, site)
         clock["built"] = time.perf_counter()
@@ -373,6 +391,12 @@ def make_bundle(root: Path, output: Path, selection: Selection = Selection(), *,
         if leaks:
             raise InputError(config_file, f"offline site would load {len(leaks)} external resource(s), "
                                           f"first: {leaks[0]}")
+        home = site / "index.html"
+        try:
+            home.write_text(with_home_note(home.read_text(encoding="utf-8"), manifest_html(manifest)),
+                            encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise InputError(config_file, f"cannot show the manifest on the home page: {exc}") from None
         (site / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                           encoding="utf-8")
         (site / "README.txt").write_text(README_TXT.format(**manifest), encoding="utf-8")

@@ -1,0 +1,248 @@
+"""The built sample archive in a real browser (Debian chromium via Playwright): read it like a
+newspaper — home, latest issue, an article, 下一篇, past issues, Chinese search, print, phone.
+
+Screenshots of every step go to test-artifacts/ (git-ignored) for a person to look at.
+Needs `chromium` and fonts-noto-cjk (`.ci/run` installs both).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from conftest import REPO
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    """The built site on 127.0.0.1, a free port, in a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if not executable:
+        pytest.fail("Debian chromium not found: apt-get install chromium fonts-noto-cjk (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def shot(pg, name: str, full_page: bool = True) -> None:
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def posts(root: Path) -> list[dict]:
+    return [frontmatter.load(p).metadata | {"_text": p.read_text(encoding="utf-8")}
+            for p in sorted((root / "docs" / "posts").glob("20??-??-??/*.md"))]
+
+
+def search(pg, query: str) -> list[str]:
+    """Type a query the way a reader does; return result links (page URLs, no query string)."""
+    pg.locator(".md-search__input").click()
+    pg.fill(".md-search__input", query)
+    pg.keyboard.press("End")        # Material's search runs on keyup
+    pg.wait_for_function("q => { const m = document.querySelector('.md-search-result__meta');"
+                         " return m && /\\d/.test(m.textContent) && document.querySelector('.md-search__input').value === q; }",
+                         arg=query)
+    pg.wait_for_timeout(300)
+    hrefs = pg.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
+        "els => els.map(e => e.href)")
+    return [re.sub(r"[?#].*$", "", h) for h in hrefs]
+
+
+def test_read_an_issue_like_a_newspaper(page, server, built_site):
+    all_posts = posts(built_site)
+    latest = max(m["edition"]["date"] for m in all_posts)
+    in_latest = sorted((m for m in all_posts if m["edition"]["date"] == latest), key=lambda m: m["order"])
+
+    # 1. Home: masthead with the latest issue first.
+    page.goto(server + "index.html")
+    assert page.locator(".ed-masthead__paper").inner_text().replace(" ", "") == "中国邮政快递报"
+    assert page.locator(".ed-page").count() >= 1
+    shot(page, "01-home")
+
+    # 2. Latest issue, through the paper's bar.
+    page.locator(".edition-bar__latest").click()
+    page.wait_for_url(f"**/issue/{latest}.html")
+    assert page.locator(".ed-page").count() == len({m["page"] for m in in_latest})
+    titles = page.locator(".ed-page a.ed-item__title").all_inner_texts()
+    assert titles == [m["title"] for m in in_latest]
+    shot(page, "02-latest-issue")
+
+    # 3. Open the first article of the issue: breadcrumb issue -> page -> article.
+    page.locator(".ed-page a.ed-item__title").first.click()
+    page.wait_for_url(f"**/{in_latest[0]['id']}.html")
+    crumbs = page.locator(".ed-breadcrumb a").all_inner_texts()
+    assert crumbs[0].endswith(page_date_label(latest)) and crumbs[1].startswith(f"第{in_latest[0]['page']}版")
+    assert page.locator("h1").first.inner_text() == in_latest[0]["title"]
+    shot(page, "03-article")
+
+    # 4. 下一篇 follows the issue's reading order.
+    if len(in_latest) > 1:
+        page.locator("a.ed-neighbours__next").click()
+        page.wait_for_url(f"**/{in_latest[1]['id']}.html")
+        assert page.locator("a.ed-neighbours__prev").get_attribute("href").endswith(f"{in_latest[0]['id']}.html")
+        shot(page, "04-next-article")
+
+    # 5. Past issues: every issue in the calendar, linked.
+    page.locator(".edition-bar a", has_text="往期回顾").click()
+    page.wait_for_url("**/past-issues.html")
+    issue_dates = sorted({m["edition"]["date"] for m in all_posts})
+    links = page.locator(".ed-calendar__issue a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert sorted(re.search(r"(\d{4}-\d\d-\d\d)\.html$", h).group(1) for h in links) == issue_dates
+    shot(page, "05-past-issues")
+    page.locator(".ed-calendar__issue a").last.click()
+    page.wait_for_url(f"**/issue/{issue_dates[0]}.html")
+    assert page.locator(".ed-issue-nav__next").count() == 1
+
+
+def page_date_label(iso: str) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def load_index(root: Path) -> dict:
+    return json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def _terms(index: dict) -> set[str]:
+    sep = re.compile(index["config"]["separator"])
+    out: set[str] = set()
+    for doc in index["docs"]:
+        for f in ("title", "text"):
+            out.update(t.lower() for t in sep.split(doc.get(f) or "") if t)
+        for tag in doc.get("tags") or []:
+            out.update(t.lower() for t in sep.split(tag) if t)
+    return out
+
+
+def _article_docs(index: dict) -> list[dict]:
+    return [d for d in index["docs"] if re.search(r"/\d{12}\.html", d["location"])]
+
+
+def sub_word_only_query(index: dict) -> tuple[str, set[str]]:
+    """A word found only through the search-mode words: no accurate-mode term starts with it
+    (nor with its first character, which Material would otherwise search as a prefix)."""
+    terms = _terms(index)
+    for doc in _article_docs(index):
+        for word in (doc.get("text_words") or "").split("\u200b"):
+            if len(word) >= 2 and word[0] not in terms and not any(t.startswith(word) for t in terms):
+                pages = {d["location"].split("#")[0] for d in index["docs"]
+                         if word in (d.get("text_words") or "").split("\u200b") + (d.get("title_words") or "").split("\u200b")}
+                return word, pages
+    raise AssertionError("no sub-word-only word in the sample index")
+
+
+def title_vs_body_query(index: dict) -> tuple[str, str]:
+    """A word in exactly one article title that other articles have only in their body."""
+    sep = re.compile(index["config"]["separator"])
+    terms = _terms(index)
+    docs = _article_docs(index)
+    for doc in docs:
+        for word in sep.split(doc["title"]):
+            if len(word) < 2 or not re.match(r"^[\u4e00-\u9fff]+$", word) or word[0] in terms:
+                continue
+            in_titles = [d for d in docs if word in sep.split(d["title"])]
+            in_bodies = [d for d in docs if d not in in_titles and word in sep.split(d.get("text") or "")]
+            if len(in_titles) == 1 and in_bodies:
+                return word, doc["location"].split("#")[0]
+    raise AssertionError("no title word that other articles carry in their body")
+
+
+def test_chinese_search(page, server, built_site):
+    all_posts = posts(built_site)
+    index = load_index(built_site)
+    page.goto(server + "index.html")
+
+    target = next(m for m in all_posts if "墩苗计划" in m["_text"])
+    results = search(page, "墩苗计划")
+    assert results and results[0].endswith(f"/{target['id']}.html"), results
+    shot(page, "06-search-dunmiao", full_page=False)
+
+    assert len(search(page, "邮政")) >= 10
+    shot(page, "07-search-youzheng", full_page=False)
+
+    word, pages = sub_word_only_query(index)
+    results = search(page, word)
+    assert results and results[0].removeprefix(server) in pages, (word, results, pages)
+
+    word, title_page = title_vs_body_query(index)
+    results = search(page, word)
+    assert len(results) >= 2 and results[0].removeprefix(server) == title_page, (word, results)
+
+    # Open the first result of the first query, as a reader would.
+    search(page, "墩苗计划")
+    page.locator(".md-search-result__item > a.md-search-result__link").first.click()
+    page.wait_for_url(f"**/{target['id']}.html*")
+    assert "墩苗计划" in page.locator("article").inner_text()
+    shot(page, "08-search-result-opened")
+
+
+def test_print_shows_the_article_without_navigation(page, server, built_site):
+    meta = next(m for m in posts(built_site) if m.get("byline"))
+    d = meta["date"]
+    page.goto(server + f"zhongguoyouzhengkuaidibao/{d:%Y/%m/%d}/{meta['id']}.html")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".edition-bar", ".ed-breadcrumb", ".ed-neighbours", ".post-back", ".md-footer"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).display") == "none", selector
+    assert page.locator(".post-source").is_visible()
+    assert page.locator(".post-source").inner_text().startswith("原载《中国邮政快递报》")
+    body = page.locator("article").inner_text()
+    last_paragraph = [line for line in meta["_text"].split("\n") if line and not line.startswith(("{", "#"))][-1]
+    assert last_paragraph.replace("\\", "")[:20] in body
+    shot(page, "09-article-print")
+
+
+def test_phone_layout_has_no_sideways_scrolling(browser, server, built_site):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    pg = context.new_page()
+    meta = posts(built_site)[0]
+    d = meta["date"]
+    for name, url in (("10-phone-home", "index.html"), ("11-phone-issue", f"issue/{d:%Y-%m-%d}.html"),
+                      ("12-phone-article", f"zhongguoyouzhengkuaidibao/{d:%Y/%m/%d}/{meta['id']}.html"),
+                      ("13-phone-past-issues", "past-issues.html")):
+        pg.goto(server + url)
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url}: {overflow}px wider than the phone"
+        shot(pg, name)
+    context.close()

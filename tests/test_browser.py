@@ -17,8 +17,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from conftest import REPO
-
+REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

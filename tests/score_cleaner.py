@@ -168,10 +168,11 @@ def score_samples(verbose: bool = False) -> Score:
     return total
 
 
-def score_generated(pages: int = 200, seed: int = 1) -> Score:
+def score_generated(pages: int = 300, seed: int = 2024) -> Score:
     """Lay out known articles with the typesetter and score the cleaner on them."""
     from generator.cleaner import clean_text
-    from tests.typesetter import random_issue
+    sys.path.insert(0, str(ROOT / "tests"))
+    from typesetter import random_issue
 
     total = Score()
     import random
@@ -195,7 +196,7 @@ def main(argv: list[str]) -> int:
             print("  -", d)
     try:
         g = score_generated()
-        print(g.summary("generated (200 pages)"))
+        print(g.summary("generated (300 files)"))
         if verbose:
             for d in g.differences[:20]:
                 print("  -", d)

@@ -115,6 +115,8 @@ class PageReader:
         """Typical full-line width near line i: the median of lines that run on."""
         ws = [ln.width for ln in self.lines[max(0, i - 5): i + 6]
               if not ln.terminal and not ln.spaced and self._is_plain(ln)]
+        if len(ws) < 3:  # too few lines for a median: the widest is the column
+            return max(ws, default=self.lines[i].width)
         return _median(ws, self.lines[i].width)
 
     def column_before(self) -> float:
@@ -147,7 +149,7 @@ class PageReader:
     def is_display(self, i: int) -> bool:
         """A line standing alone at a paragraph boundary: headline or subheading."""
         ln = self.lines[i]
-        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw):
+        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、":
             return False
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if nxt is None or not self._is_plain(nxt):
@@ -168,6 +170,8 @@ class PageReader:
         if not following or not all(self._is_plain(x) for x in following):
             return False
         first = following[0]
+        if first.terminal:  # a two-line paragraph: its first line is the wider one
+            return ln.width >= first.width and ln.width >= 8
         if not (first.width - 4.5 <= ln.width <= first.width + 0.5 + _fuzz(ln.raw)) and not first.spaced:
             return False
         if len(following) == 2 and not (following[1].terminal or following[1].spaced or first.spaced):
@@ -244,6 +248,8 @@ class PageReader:
             if credit:
                 head, who = credit
                 self.resolve_pending(i)
+                if head and F.starts_with_dateline(head):
+                    self.new_draft(i, "dateline")
                 if head:
                     self.para.append(Line.of(ln.no, head))
                 self.flush_para()
@@ -257,6 +263,8 @@ class PageReader:
             if sig:
                 head, who = sig
                 self.resolve_pending(i)
+                if head and F.starts_with_dateline(head):
+                    self.new_draft(i, "dateline")
                 if head:
                     self.para.append(Line.of(ln.no, head))
                 self.flush_para()

@@ -1,0 +1,62 @@
+"""Unit tests of the cleaner's text layer: de-spacing, joining, furniture fields, pages."""
+from generator.cleaner import fields as F
+from generator.cleaner.pages import section_header, split_pages
+from generator.cleaner.text import despace, despace_display, ends_with_terminal, is_spaced_out, join_lines
+
+
+def test_despace_removes_extraction_spaces_and_keeps_latin_word_spaces():
+    assert despace("三 是 坚 定 不 移") == "三是坚定不移"
+    assert despace("从 5 个方面") == "从5个方面"
+    assert despace("强 化 CRM 系 统") == "强化CRM系统"
+    assert despace("准备了 N95 口罩") == "准备了N95口罩"
+    assert despace("EMS Express 业务") == "EMS Express业务"
+
+
+def test_join_lines_rejoins_hyphenated_latin_words_and_keeps_punctuation():
+    assert join_lines(["坚持运用“PD-", "CA 循环法”，强化"]) == "坚持运用“PDCA循环法”，强化"
+    assert join_lines(["政 务 季,突 出 做 好", "市场"]) == "政务季,突出做好市场"
+
+
+def test_real_phrase_space_survives_only_in_lines_that_are_not_letter_spaced():
+    assert join_lines(["举办了“浓情中秋节 欢乐做月饼”活动"]) == "举办了“浓情中秋节 欢乐做月饼”活动"
+    assert is_spaced_out("云 南 邮 政 将 抓 好")
+    assert not is_spaced_out("翼 寄件返礼”营销活动等，从")
+
+
+def test_display_lines_keep_phrase_spaces():
+    assert despace_display("上有部署 下有行动") == "上有部署 下有行动"
+    assert despace_display("“ 暖 蜂 行 动 ” 暖 人 心") == "“暖蜂行动”暖人心"
+
+
+def test_terminal_punctuation_and_closing_quotes():
+    assert ends_with_terminal("没洗完快递就到了。”")
+    assert not ends_with_terminal("15日“双11”")
+    assert not ends_with_terminal("提升客户体验，")
+
+
+def test_byline_normalisation_and_names():
+    assert F.normalise_byline("云 南 记 者 杨晓颖") == "云南记者 杨晓颖"
+    assert F.names_in("记者 纪海霞 通讯员 李珊") == ["纪海霞", "李珊"]
+    assert F.split_dateline("本报讯 （记者 所越） 近日") == ("记者 所越", "近日")
+    assert F.split_dateline("本报讯 近日，") == (None, " 近日，")
+
+
+def test_signature_credit_and_jump_lines():
+    assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
+    assert F.split_signature("□段亚利") == ("", "段亚利")
+    assert F.split_signature("没有方框的普通一行") is None
+    assert F.split_credit("额183万元。 □白娜 曾珍 摄影报道") == ("额183万元。", "白娜 曾珍")
+    credit = F.parse_credit("本报记者 李萍 通讯员 汪嘉铭")
+    assert credit.byline == "本报记者 李萍 通讯员 汪嘉铭" and credit.names == ["李萍", "汪嘉铭"]
+    assert F.continuation_of("（上接第1版）") == "第1版"
+    assert F.continuation_of("（记者 所越）") is None
+
+
+def test_pages_split_on_leading_space_and_read_spaced_section_headers():
+    text = " 动 态\n\n本报讯 第一页。\n\n 第二页开头\n\n正文。\n \n"
+    pages = split_pages(text)
+    assert [p.index for p in pages] == [1, 2]
+    assert pages[0].section == "动态" and pages[1].section is None
+    assert [ln.raw for ln in pages[1].lines] == ["第二页开头", "正文。"]
+    assert section_header("动 态") == "动态"
+    assert section_header("时限是开拓市场") is None

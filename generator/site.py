@@ -29,14 +29,13 @@ def slugify_for(kind: str, root: Path):
 
 
 DATELINE_FORMAT = "(GMT+8, Asia/Shanghai, CST) %Y-%m-%d %H:%M:%S"
-TAGS_PAGE = "tags.html"
 
 
 def post_context(meta: dict, created, category_url: str | None, root: Path) -> dict:
     """What the article layout shows around the Markdown body, as on the old site:
-    the date line, `tags: …` with links, and the back links."""
+    the date line, `tags: …` linking to each tag page, and the back links."""
     slug = slugify_for("tag", root)
-    tags = [{"name": t, "url": f"{TAGS_PAGE}#tag:{slug(t)}"} for t in meta.get("tags") or []]
+    tags = [{"name": t, "url": f"tag/{slug(t)}.html"} for t in meta.get("tags") or []]
     first_tag = (meta.get("tags") or [None])[0]
     return {
         "dateline": created.strftime(DATELINE_FORMAT),

@@ -56,6 +56,11 @@ def test_post_page_layout_and_front_matter(built_site):
     i_back = body.index("返回首页")
     assert i_date < i_title < i_tags < i_back
     assert meta["byline"] in body
+    page_file = built_site / "site" / article_url(meta)
+    tag_links = re.findall(r'<a class="post-tag" href="([^"]+)">', page)
+    assert len(tag_links) == len(meta["tags"])
+    for href in tag_links:
+        assert (page_file.parent / href).resolve().is_file(), href
     back = re.search(r'<a href="([^"]+)">返回中国邮政快递报新闻</a>', page).group(1)
     assert back.endswith(f"category/{CATEGORY}.html")
 

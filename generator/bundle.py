@@ -47,7 +47,8 @@ STAGED_CSS = "assets/offline.css"
 DEFAULT_OUTPUT = Path("dist") / "offline-bundle.zip"
 MANIFEST_NAME = "manifest.json"
 # Files only a web server or a crawler uses; 404.html also links with absolute paths (/assets/…).
-SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
+# From file:// search reads search/search_index.js (offline plugin), never the .json twin.
+SERVER_ONLY = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"})
 TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 _FRONT_MATTER_END = "\n---"
 
@@ -339,6 +340,9 @@ def write_zip(site: Path, out: Path, top: str) -> None:
             for path in sorted(site.rglob("*")):
                 if path.is_file() and path.relative_to(site).as_posix() not in SERVER_ONLY:
                     zf.write(path, f"{top}/{path.relative_to(site).as_posix()}")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a zip to hand out is a normal file
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):

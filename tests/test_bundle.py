@@ -85,6 +85,7 @@ def test_offline_search_shim_is_local(bundle):
     home = (site / "index.html").read_text(encoding="utf-8")
     assert '<script src="assets/vendor/iframe-worker/shim.js">' in home
     assert (site / "search/search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+    assert not (site / "search/search_index.json").exists(), "the .json twin only doubles the size offline"
 
 
 class _Refs(HTMLParser):

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/import_bench.py 10000 [--jobs N] [--tracemalloc]
 
-Prints one JSON object: posts, seconds, posts_per_s, peak memory (max RSS of this
+Prints one JSON object: posts, seconds, posts_per_s, CPU seconds of the import (the
+machine may be shared: wall time depends on its load, also printed), peak memory (max RSS of this
 process and of the worker processes, from resource.getrusage; with --tracemalloc
 also the Python heap peak of the main process, which slows the run down).
 Everything happens in a temporary folder that is removed afterwards.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import sys
@@ -70,6 +72,12 @@ def generate(root: Path, count: int) -> int:
     return size
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (the workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def max_rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)   # KiB on Linux
 
@@ -87,8 +95,10 @@ def main(argv=None) -> int:
         t1 = time.perf_counter()
         if args.tracemalloc:
             tracemalloc.start()
+        cpu0 = cpu_seconds()
         result = import_jekyll(root / "old", root / "docs", root / "sources", workers=args.jobs)
         t2 = time.perf_counter()
+        cpu = cpu_seconds() - cpu0
         heap = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
         reimport = import_jekyll(root / "old", root / "docs", root / "sources", workers=args.jobs)
         t3 = time.perf_counter()
@@ -98,6 +108,9 @@ def main(argv=None) -> int:
             "generate_s": round(t1 - t0, 2),
             "import_s": round(t2 - t1, 2),
             "posts_per_s": round(args.count / (t2 - t1), 1),
+            "import_cpu_s": round(cpu, 2),
+            "cpus": os.cpu_count(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
             "reimport_s": round(t3 - t2, 2),
             "written": len(result.report.written),
             "reimport_unchanged": len(reimport.report.unchanged),

@@ -33,6 +33,8 @@ REGIONS = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁",
            "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
            "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
 _PUNCT_OR_SPACE = re.compile(r"[\s\W_]+", re.U)
+# Openers that say when, not what: a derived title skips them ("近日，X公司…" -> "X公司…").
+_TIME_OPENER = re.compile(r"^(?:近日|日前|近期|目前|最近|今年以来|(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?)[，,]")
 
 
 @dataclass
@@ -61,6 +63,7 @@ def derive_title(article: Article) -> str:
     """Items printed without a headline get their first sentence as display title."""
     text = next((b.text for b in article.blocks if b.type == "paragraph"), "") or \
         (article.captions[0] if article.captions else "") or article.body_text or "（无题）"
+    text = _TIME_OPENER.sub("", text, count=1)
     m = re.match(r"(.+?[。！？!?；;])", text)
     sentence = m.group(1) if m else text
     sentence = sentence.rstrip("。；;，,")

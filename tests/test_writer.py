@@ -97,4 +97,5 @@ def test_render_post_hash_detects_any_change():
 def test_derived_title_is_first_sentence_and_bounded():
     a = Article(blocks=[Block("paragraph", "近日，山东省邮政分公司与西藏自治区日喀则市政府签订战略合作协议，在乡村振兴方面开展合作。")])
     t = derive_title(a)
-    assert t.startswith("近日，山东省邮政分公司") and t.endswith("…") and len(t) <= 29
+    assert t.startswith("山东省邮政分公司与西藏") and t.endswith("…") and len(t) <= 29
+    assert derive_title(Article(blocks=[Block("paragraph", "12月15日，大赛举行。")])) == "大赛举行"

@@ -68,6 +68,7 @@ class PostInfo:
     issue_date: dt.date
     number: Optional[int]
     section: Optional[str]
+    in_issue: bool = True   # False: not from a printed issue (e.g. imported from the old site)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def post_info(docs_dir: Path, path: Path) -> PostInfo:
             raise InputError(path, f"no usable date in front matter (date: {raw!r})") from None
     number = edition.get("number")
     return PostInfo(path.relative_to(docs_dir), day, number if isinstance(number, int) else None,
-                    meta.get("section"))
+                    meta.get("section"), bool(edition))
 
 
 def list_posts(docs_dir: Path) -> list[PostInfo]:
@@ -155,7 +156,7 @@ class IssueSummary:
 def summarize_issues(posts: Iterable[PostInfo]) -> list[IssueSummary]:
     """One line per issue, oldest first, with its article count and sections in first-seen order."""
     by_date: dict[str, IssueSummary] = {}
-    for post in sorted(posts, key=lambda p: (p.issue_date, str(p.path))):
+    for post in sorted((p for p in posts if p.in_issue), key=lambda p: (p.issue_date, str(p.path))):
         key = post.issue_date.isoformat()
         summary = by_date.setdefault(key, IssueSummary(key, post.number))
         summary.articles += 1
@@ -187,6 +188,7 @@ def build_time() -> dt.datetime:
 
 def make_manifest(posts: list[PostInfo], selection: Selection, built_at: dt.datetime, commit: str) -> dict:
     issues = summarize_issues(posts)
+    other = sorted(p.issue_date.isoformat() for p in posts if not p.in_issue)
     return {
         "newspaper": NEWSPAPER,
         "kind": "offline bundle",
@@ -196,6 +198,8 @@ def make_manifest(posts: list[PostInfo], selection: Selection, built_at: dt.date
         "issue_count": len(issues),
         "article_count": len(posts),
         "issues": [vars(i) for i in issues],
+        "other_articles": {"count": len(other), "first": other[0] if other else None,
+                           "last": other[-1] if other else None},
     }
 
 
@@ -213,14 +217,16 @@ def manifest_html(manifest: dict) -> str:
     filters = "，".join(x for x in (
         f["since"] and f"自 {f['since']}", f["until"] and f"至 {f['until']}",
         f["sections"] and "版面：" + "、".join(f["sections"])) if x) or "全部"
+    other = manifest["other_articles"]
+    other_note = f"（含旧站文章 {other['count']} 篇，{other['first']} 至 {other['last']}）" if other["count"] else ""
     rows = "".join(
         f"<li><time>{e(i['date'])}</time>{'　第' + str(i['number']) + '期' if i['number'] else ''}"
         f"　{i['articles']} 篇{'　' + e('、'.join(i['sections'])) if i['sections'] else ''}</li>"
         for i in reversed(issues))
     return (
         '\n<div class="offline-manifest" id="offline-manifest">\n'
-        f'<p><strong>离线版</strong>　收录 {manifest["issue_count"]} 期、{manifest["article_count"]} 篇文章'
-        f'（{e(span)}）；筛选：{e(filters)}</p>\n'
+        f'<p><strong>离线版</strong>　收录 {manifest["issue_count"]} 期（{e(span)}）、'
+        f'共 {manifest["article_count"]} 篇文章{e(other_note)}；筛选：{e(filters)}</p>\n'
         f'<p>生成时间 <time datetime="{e(manifest["built_at"])}">{e(_readable_time(manifest["built_at"]))}</time>'
         f'　源码版本 <code>{e(manifest["source_commit"])}</code>'
         f'　<a href="{MANIFEST_NAME}">manifest.json</a></p>\n'

@@ -226,8 +226,9 @@ def require_ok(run: Run, what: str) -> None:
         raise SystemExit(f"error: {what} failed (exit {run.returncode}):\n{tail}")
 
 
-def prepare_ours(work: Path, n: int, seed: int) -> Path:
-    """A copy of the project with the synthetic archive as its only sources."""
+def prepare_ours(work: Path, n: int, seed: int, stock: bool = False) -> Path:
+    """A copy of the project with the synthetic archive as its only sources; `stock`
+    leaves out our speed work (hooks/perf.py, parallel cleaning) to measure "before"."""
     root = work / "ours"
     root.mkdir(parents=True)
     for item in COPY_ITEMS:
@@ -236,12 +237,17 @@ def prepare_ours(work: Path, n: int, seed: int) -> Path:
             shutil.copytree(src, root / item, ignore=shutil.ignore_patterns("__pycache__", "posts"))
         elif src.exists():
             shutil.copy2(src, root / item)
+    if stock:
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("  - hooks/perf.py\n", ""), encoding="utf-8")
     write_archive(n, root / "sources", sample_sentences(REPO / "sources"), seed=seed)
     return root
 
 
-def build_ours(root: Path, timeout: float | None) -> dict:
+def build_ours(root: Path, timeout: float | None, stock: bool = False) -> dict:
     env = child_env(root)
+    if stock:
+        env["ARCHIVE_WORKERS"] = "1"
     gen = measure([sys.executable, "-m", "generator", "build"], root, env, timeout)
     require_ok(gen, "python -m generator build")
     mk = measure([sys.executable, "-m", "mkdocs", "build"], root, env, timeout)
@@ -300,9 +306,10 @@ def build_jekyll(work: Path, posts_dir: Path, timeout: float | None) -> dict:
     return {"build_s": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1), **site_stats(root / "_site")}
 
 
-def benchmark(n: int, engines: set[str], work: Path, seed: int, timeout: float | None) -> dict:
-    root = prepare_ours(work, n, seed)
-    result = {"articles": n, **build_ours(root, timeout)}
+def benchmark(n: int, engines: set[str], work: Path, seed: int, timeout: float | None,
+              stock: bool = False) -> dict:
+    root = prepare_ours(work, n, seed, stock)
+    result = {"articles": n, "variant": "stock" if stock else "tuned", **build_ours(root, timeout, stock)}
     posts_dir = root / "docs" / "posts"
     for name, build in (("hugo", build_hugo), ("jekyll", build_jekyll)):
         if name in engines:
@@ -321,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma list: ours (always), hugo, jekyll")
     parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stock", action="store_true",
+                        help="leave out our speed work (hooks/perf.py, parallel cleaning): the 'before'")
     parser.add_argument("--timeout", type=float, help="per-process time limit in seconds")
     args = parser.parse_args(argv)
     if args.articles <= 0:
@@ -328,10 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     engines = {e.strip() for e in args.engines.split(",") if e.strip()}
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=False)
-        result = benchmark(args.articles, engines, args.keep, args.seed, args.timeout)
+        result = benchmark(args.articles, engines, args.keep, args.seed, args.timeout, args.stock)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            result = benchmark(args.articles, engines, Path(tmp), args.seed, args.timeout)
+            result = benchmark(args.articles, engines, Path(tmp), args.seed, args.timeout, args.stock)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

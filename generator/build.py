@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from generator import perf
 from generator.cleaner import clean_text, review_report
 from generator.model import SourceRecord
 from generator.posts import POSTS_DIR, render_issue
@@ -44,8 +45,10 @@ def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
     """Clean every issue under `sources_dir` and write its posts under `docs_dir/posts/`."""
     sources_dir, docs_dir = Path(sources_dir), Path(docs_dir)
     result = BuildResult(issues=[i for i in discover_issues(sources_dir) if not only or i.key in only])
+    files = [f for issue in result.issues for f in issue.files]
+    records = iter(perf.clean_all(files, sources_dir.resolve().parent / perf.CACHE_DIR))
     for issue in result.issues:
-        result.records[issue.key] = clean_issue(issue)
+        result.records[issue.key] = [next(records) for _ in issue.files]
     registry = SlugRegistry.load(sources_dir / REGISTRY_FILE)
     for issue in result.issues:
         outputs = render_issue(issue, result.records[issue.key], docs_dir, registry)

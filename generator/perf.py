@@ -1,0 +1,296 @@
+"""Speed for big archives: caches that cannot go stale, parallel work, and workarounds
+for flaws of the site dependencies (MkDocs 1.6, Material 9.8) that make builds quadratic.
+
+Every cache is keyed by a digest of *all* its inputs (the input bytes plus the code
+that turns them into output), so a hit is by construction what a fresh run would
+compute. Every workaround names the dependency flaw it works around; the tests in
+`tests/test_perf_*.py` fail when the dependency changes the behaviour worked around.
+`hooks/perf.py` wires the MkDocs side in; `generator/build.py` calls `clean_all`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Sequence
+
+CACHE_DIR = Path(".cache") / "perf"
+WORKERS_ENV = "ARCHIVE_WORKERS"
+PARALLEL_MIN_ITEMS = 64      # below this a process pool costs more than it saves
+
+
+def digest(*parts: bytes | str) -> str:
+    """sha256 over length-prefixed parts (so ("ab", "c") != ("a", "bc"))."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_fingerprint(paths: Iterable[Path]) -> str:
+    """Digest of source files: part of every cache key, so changed code never reuses
+    results of the old code."""
+    files = sorted({p for path in paths for p in (sorted(Path(path).rglob("*.py")) if Path(path).is_dir()
+                                                    else [Path(path)])})
+    return digest(*[part for p in files for part in (p.name, p.read_bytes())])
+
+
+def worker_count() -> int:
+    env = os.environ.get(WORKERS_ENV, "")
+    if env.strip().isdigit():
+        return max(1, int(env))
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def parallel_map(fn: Callable, items: Sequence, workers: Optional[int] = None) -> list:
+    """`[fn(x) for x in items]`, in worker processes when it pays (fork: children share
+    the loaded code and data). `fn` must be a module-level function."""
+    workers = worker_count() if workers is None else workers
+    if workers <= 1 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(x) for x in items]
+    chunk = max(1, len(items) // (workers * 8))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(fn, items, chunksize=chunk)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class DigestCache:
+    """A dict digest -> value kept in one pickle file. `save()` keeps only the keys used
+    since `load()`, so the file never outgrows the current archive."""
+
+    def __init__(self, path: Path, data: Optional[dict] = None):
+        self.path = Path(path)
+        self.data = data or {}
+        self.used: set[str] = set()
+        self.hits = self.misses = 0
+
+    @classmethod
+    def load(cls, path: Path) -> "DigestCache":
+        try:
+            with open(path, "rb") as fh:
+                data = pickle.load(fh)
+            if not isinstance(data, dict):
+                data = {}
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+            data = {}
+        return cls(path, data)
+
+    def get(self, key: str):
+        value = self.data.get(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self.used.add(key)
+        return value
+
+    def put(self, key: str, value) -> None:
+        self.data[key] = value
+        self.used.add(key)
+
+    def save(self) -> None:
+        kept = {k: v for k, v in self.data.items() if k in self.used}
+        atomic_write_bytes(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# ------------------------------------------------------------------ cleaner ----
+
+def _clean_one(path: str):
+    """Worker: clean one page file; errors come back as values (exceptions with custom
+    constructors do not survive pickling), the parent re-raises them."""
+    from generator.build import clean_file
+    try:
+        return "ok", clean_file(Path(path)).to_dict()
+    except Exception as exc:  # noqa: BLE001 - re-raised in the parent, see clean_all
+        return "error", repr(exc)
+
+
+def cleaner_fingerprint() -> str:
+    here = Path(__file__).resolve().parent
+    return code_fingerprint([here / "cleaner", here / "model.py", here / "sources.py", here / "errors.py",
+                             here / "build.py"])
+
+
+def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
+    """SourceRecords of `paths` (same order), cleaning only files whose bytes or cleaner
+    code changed since they were last cleaned, in parallel. Bad input raises exactly
+    what cleaning that file alone raises."""
+    from generator.build import clean_file
+    from generator.model import SourceRecord
+
+    code = cleaner_fingerprint()
+    cache = DigestCache.load(Path(cache_dir) / "records.pickle") if cache_dir else DigestCache(Path("."))
+    keys = [digest(code, Path(p).name, Path(p).read_bytes()) for p in paths]
+    todo = [str(p) for p, k in zip(paths, keys) if cache.get(k) is None]
+    for path, (status, value) in zip(todo, parallel_map(_clean_one, todo)):
+        if status != "ok":
+            clean_file(Path(path))          # raises the real InputError / ConservationError
+            raise RuntimeError(f"{path}: cleaning failed in a worker: {value}")
+        cache.put(digest(code, Path(path).name, Path(path).read_bytes()), value)
+    records = [SourceRecord.from_dict(cache.data[k]) for k in keys]
+    if cache_dir:
+        cache.save()
+    return records
+
+
+# ------------------------------------------------------------ Material blog ----
+
+class IdentityList(list):
+    """Material blog checks `page in self.blog.posts` for every page, twice; `list.__contains__`
+    calls `Page.__eq__` (title and file comparison) on each post: O(posts²) per build.
+    Pages are unique objects per file, so membership by identity gives the same answers
+    in O(1)."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._ids: set[int] = set()
+        self._size = -1
+
+    def __contains__(self, item) -> bool:
+        if self._size != len(self):
+            self._ids = {id(x) for x in self}
+            self._size = len(self)
+        return id(item) in self._ids
+
+    def __setitem__(self, index, value):
+        super().__setitem__(index, value)
+        self._size = -1
+
+
+def use_libyaml_for_posts() -> bool:
+    """Material's blog parses every post's front matter with PyYAML's pure-Python
+    `SafeLoader` (MkDocs itself uses `CSafeLoader` when libyaml is there): about 15 ms a
+    post. The C loader builds the same values with the same constructors. Returns
+    whether the switch was made."""
+    import yaml
+    from material.plugins.blog import structure
+    if not getattr(yaml, "__with_libyaml__", False) or structure.SafeLoader is not yaml.SafeLoader:
+        return False
+    structure.SafeLoader = yaml.CSafeLoader
+    return True
+
+
+def lead_markdown(markdown: str, separator: str) -> tuple[str, bool]:
+    """What a listing shows of a post: the text before the excerpt separator, else
+    everything up to and including the first plain paragraph (title, kicker, byline
+    included). Returns (lead, whether anything was cut)."""
+    if separator in markdown:
+        return markdown.split(separator, 1)[0], True
+    blocks = markdown.split("\n\n")
+    for i, block in enumerate(blocks):
+        text = block.strip()
+        if text and not text.startswith("#") and "\n{:" not in text and not text.startswith("{:"):
+            lead = "\n\n".join(blocks[: i + 1])
+            return lead, i + 1 < len(blocks) and any(b.strip() for b in blocks[i + 1:])
+    return markdown, False
+
+
+def lead_excerpt_class(excerpt_cls):
+    """Material renders each listed post's excerpt from the *whole* post Markdown when
+    the post has no separator (`post_excerpt: optional`), for every listing the post
+    appears in: listings cost as much as rendering every post again, and show full
+    articles. This subclass renders only the lead (see `lead_markdown`) and links on."""
+
+    class LeadExcerpt(excerpt_cls):
+        def render(self, page, separator):
+            full = self.post.markdown
+            lead, cut = lead_markdown(full, separator)
+            self.post.markdown = lead
+            try:
+                super().render(page, separator)
+            finally:
+                self.post.markdown = full
+            if cut:
+                self.more = self.more or "\n"
+
+    LeadExcerpt.__name__ = LeadExcerpt.__qualname__ = f"Lead{excerpt_cls.__name__}"
+    return LeadExcerpt
+
+
+# ---------------------------------------------------------- Material search ----
+
+PLACEHOLDER = "\ue000seg:{}\ue001"
+
+
+def _stock_segment(text: str) -> str:
+    """Material's own zh segmentation (its method does not use `self`)."""
+    from material.plugins.search.plugin import SearchIndex
+    return SearchIndex._segment_chinese(None, text)
+
+
+def segmentation_salt(config_files: Iterable[Path] = ()) -> str:
+    """Everything besides the text that decides the segmentation: Material's code,
+    jieba's version and dictionaries."""
+    import inspect
+
+    import jieba
+    from material.plugins.search.plugin import SearchIndex
+    parts = [inspect.getsource(SearchIndex._segment_chinese), getattr(jieba, "__version__", "?"),
+             str(jieba.dt.dictionary), str(getattr(jieba.dt, "user_word_tag_tab", ""))]
+    for p in config_files:
+        p = Path(p)
+        parts.append(p.read_bytes() if p.is_file() else b"")
+    return digest(*parts)
+
+
+class DeferredSegmenter:
+    """Material segments every title and text of the search index with jieba, one page
+    after another (about 30 s per 5,000 posts). This stands in for
+    `SearchIndex._segment_chinese`: cached text (by digest of text + salt) is answered
+    at once, the rest gets a placeholder and is segmented in parallel in `resolve()`,
+    before the index is written."""
+
+    def __init__(self, cache: DigestCache, salt: str):
+        self.cache = cache
+        self.salt = salt
+        self.pending: dict[str, str] = {}      # placeholder -> text
+
+    def __call__(self, text: str) -> str:
+        key = digest(self.salt, text)
+        done = self.cache.get(key)
+        if done is not None:
+            return done
+        placeholder = PLACEHOLDER.format(key)
+        self.pending[placeholder] = text
+        return placeholder
+
+    def resolve(self, entries: list[dict], workers: Optional[int] = None) -> int:
+        """Replace placeholders in index entries; returns how many texts were segmented."""
+        placeholders = list(self.pending)
+        texts = [self.pending[p] for p in placeholders]
+        done = dict(zip(placeholders, parallel_map(_stock_segment, texts, workers)))
+        for placeholder, text in zip(placeholders, texts):
+            self.cache.put(digest(self.salt, text), done[placeholder])
+        for entry in entries:
+            for field in ("title", "text"):
+                value = entry.get(field)
+                if isinstance(value, str) and value in done:
+                    entry[field] = done[value]
+        self.pending.clear()
+        return len(texts)
+
+
+def search_index_json(index) -> str:
+    """Material writes the index with `json.dumps` defaults: every Han character
+    becomes a 6-byte `\\uXXXX` escape (3 bytes in UTF-8). Same data, written as UTF-8."""
+    config = {key: index.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+    return json.dumps({"config": config, "docs": index.entries}, separators=(",", ":"), default=str,
+                      ensure_ascii=False)

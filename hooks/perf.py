@@ -1,0 +1,65 @@
+"""MkDocs hook: speed workarounds for Material's blog and search plugins (logic and the
+reasons are in generator/perf.py)."""
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+from generator import perf
+
+_state = {}
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_config(config):
+    perf.use_libyaml_for_posts()
+    return config
+
+
+@event_priority(-100)          # after the blog plugin has collected its posts
+def on_files(files, config):
+    blog = config.plugins.get("material/blog")
+    if blog is not None and getattr(blog, "blog", None) is not None:
+        blog.blog.posts = perf.IdentityList(blog.blog.posts)
+    search = config.plugins.get("material/search")
+    if search is not None and getattr(search, "search_index", None) is not None:
+        _install_search(search, config)
+    return files
+
+
+def _install_search(search, config) -> None:
+    index = search.search_index
+    extra = [search.config.jieba_dict, search.config.jieba_dict_user]
+    cache = perf.DigestCache.load(_root(config) / perf.CACHE_DIR / "segments.pickle")
+    segmenter = perf.DeferredSegmenter(cache, perf.segmentation_salt([_root(config) / p for p in extra if p]))
+    index._segment_chinese = segmenter
+    stock_generate = index.generate_search_index
+    index.generate_search_index = lambda prev: stock_generate(prev) if prev else perf.search_index_json(index)
+    _state["segmenter"], _state["index"] = segmenter, index
+
+
+@event_priority(-100)          # after the blog plugin has attached the excerpt
+def on_page_markdown(markdown, page, config, files):
+    excerpt = getattr(page, "excerpt", None)
+    if excerpt is not None and not type(excerpt).__name__.startswith("Lead"):
+        excerpt.__class__ = _lead_class(type(excerpt))
+    return markdown
+
+
+_lead_classes = {}
+
+
+def _lead_class(cls):
+    if cls not in _lead_classes:
+        _lead_classes[cls] = perf.lead_excerpt_class(cls)
+    return _lead_classes[cls]
+
+
+@event_priority(100)           # before the search plugin writes its index
+def on_post_build(config):
+    segmenter, index = _state.pop("segmenter", None), _state.pop("index", None)
+    if segmenter is not None:
+        segmenter.resolve(index.entries)
+        segmenter.cache.save()

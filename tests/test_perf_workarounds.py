@@ -1,0 +1,127 @@
+"""Speed workarounds (generator/perf.py, hooks/perf.py): each gives the answers the
+stock code gives, and each test of a dependency flaw fails once the dependency changes
+what is worked around (then the workaround can go)."""
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from material.plugins.blog import structure as blog_structure
+from material.plugins.blog.plugin import BlogPlugin
+from material.plugins.blog.structure import Excerpt
+from material.plugins.search.plugin import SearchIndex
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from conftest import REPO
+from generator import perf
+from generator.build import clean_file
+from generator.errors import InputError
+
+SAMPLES = sorted((REPO / "sources").glob("20??-??-??/*.txt"))
+
+
+# ------------------------------------------------------------- dependency flaws ----
+
+def test_material_blog_still_tests_membership_with_page_equality():
+    """Flaw: `page in self.blog.posts` per page, and Page.__eq__ compares titles/files."""
+    assert "page not in self.blog.posts" in inspect.getsource(BlogPlugin.on_page_markdown)
+    assert "page not in self.blog.posts" in inspect.getsource(BlogPlugin.on_page_content)
+    assert Page.__eq__ is not object.__eq__
+
+
+def test_material_blog_still_parses_posts_with_pure_python_yaml():
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: the workaround does nothing"
+    assert "yaml.load(match.group(1), SafeLoader)" in inspect.getsource(blog_structure.Post.__init__)
+    assert blog_structure.SafeLoader in (yaml.SafeLoader, yaml.CSafeLoader)
+
+
+def test_material_excerpt_still_renders_the_whole_post():
+    assert "self.markdown = self.post.markdown" in inspect.getsource(Excerpt.render)
+
+
+def test_material_search_still_escapes_han_and_segments_page_by_page():
+    index = SearchIndex(lang=["zh"], separator=" ", pipeline=[], fields={})
+    index.entries = [{"location": "a.html", "title": "邮政", "text": "快递"}]
+    assert "\\u90ae" in index.generate_search_index(None)
+    assert "jieba.cut(" in inspect.getsource(SearchIndex._segment_chinese)
+
+
+# ---------------------------------------------------------- same answers as stock ----
+
+def _pages(titles):
+    from mkdocs.config.defaults import MkDocsConfig
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(REPO / "docs")})
+    return [Page(t, File(f"p{i}.md", str(REPO / "docs"), "/tmp/site", False), config) for i, t in enumerate(titles)]
+
+
+def test_identity_list_gives_list_membership_answers():
+    posts = _pages(["甲", "乙", "丙"])
+    others = _pages(["甲", "丁"])            # same title and src path as posts[0]: equal but not the same page
+    fast = perf.IdentityList(posts)
+    assert all(p in fast for p in posts)
+    assert "x" not in fast and others[1] not in fast
+    fast.append(others[1])
+    assert others[1] in fast
+    assert list(fast) == posts + [others[1]]
+
+
+def test_lead_markdown_stops_after_the_first_plain_paragraph():
+    md = "头条\n{: .kicker }\n\n# 标题\n\n本报讯（记者 甲）\n{: .byline }\n\n第一段。\n\n## 小标题\n\n第二段。\n"
+    lead, cut = perf.lead_markdown(md, "<!-- more -->")
+    assert lead.endswith("第一段。") and "第二段" not in lead and cut
+    assert perf.lead_markdown("# 题\n\n只有一段。\n", "<!-- more -->") == ("# 题\n\n只有一段。\n", False)
+    assert perf.lead_markdown("# 题\n\n甲\n\n<!-- more -->\n\n乙", "<!-- more -->") == ("# 题\n\n甲\n\n", True)
+
+
+def test_deferred_segmenter_gives_materials_segmentation_and_caches_it(tmp_path):
+    texts = ["国家邮政局发布快递发展指数", "邮储银行 2022 年服务乡村振兴", "邮政快递报"] * 30
+    cache = perf.DigestCache(tmp_path / "seg.pickle")
+    seg = perf.DeferredSegmenter(cache, "salt")
+    entries = [{"title": seg(t[:4]), "text": seg(t)} for t in texts]
+    assert seg.resolve(entries, workers=2) == len(set(texts) | {t[:4] for t in texts})
+    assert entries == [{"title": perf._stock_segment(t[:4]), "text": perf._stock_segment(t)} for t in texts]
+    cache.save()
+    again = perf.DeferredSegmenter(perf.DigestCache.load(tmp_path / "seg.pickle"), "salt")
+    assert again(texts[0]) == perf._stock_segment(texts[0])          # answered from the cache
+    assert perf.DeferredSegmenter(perf.DigestCache.load(tmp_path / "seg.pickle"), "other")(texts[0]) \
+        .startswith("\ue000"), "a different jieba/Material (salt) never reuses cached segmentation"
+
+
+def test_search_index_json_is_materials_index_unescaped():
+    index = SearchIndex(lang=["zh"], separator="[\\s\\-]+", pipeline=["stemmer"], fields={"title": {"boost": 1e3}})
+    index.entries = [{"location": "a.html#x", "title": "邮政\u200b快递", "text": "<p>“国家队”</p>", "tags": ["要闻"]}]
+    ours = perf.search_index_json(index)
+    assert json.loads(ours) == json.loads(index.generate_search_index(None))
+    assert "\\u" not in ours and len(ours.encode()) < len(index.generate_search_index(None).encode())
+
+
+def test_parallel_cached_cleaning_equals_cleaning_each_file(tmp_path):
+    files = []
+    for i, src in enumerate(SAMPLES):
+        dst = tmp_path / "src" / f"{i:03d}_{src.name}"
+        dst.parent.mkdir(exist_ok=True)
+        dst.write_bytes(src.read_bytes())
+        files.append(dst)
+    expected = [clean_file(p).to_dict() for p in files]
+    cache = tmp_path / "cache"
+    assert [r.to_dict() for r in perf.clean_all(files, cache)] == expected
+    assert [r.to_dict() for r in perf.clean_all(files, cache)] == expected          # from the cache
+    files[0].write_text(files[0].read_text(encoding="utf-8").replace("邮政", "邮局"), encoding="utf-8")
+    again = perf.clean_all(files, cache)
+    assert again[0].to_dict() == clean_file(files[0]).to_dict() != expected[0]    # edited file re-cleaned
+    files[1].write_bytes(b"\x00\x01binary")
+    with pytest.raises(InputError) as err:
+        perf.clean_all(files, cache)
+    assert files[1].name in str(err.value) and "binary" in str(err.value)
+
+
+def test_cleaning_cache_key_covers_the_cleaner_code():
+    here = Path(perf.__file__).resolve().parent
+    assert perf.cleaner_fingerprint() == perf.code_fingerprint(
+        [here / "cleaner", here / "model.py", here / "sources.py", here / "errors.py", here / "build.py"])
+    assert perf.code_fingerprint([here / "cleaner"]) != perf.code_fingerprint([here / "cleaner" / "text.py"])

@@ -62,6 +62,13 @@ def article_html(page: str) -> str:
     return re.search(r'<article class="[^"]*archive-post[^"]*">(.*?)</article>', page, re.S).group(1)
 
 
+def category_listing(site: Path, slug: str) -> str:
+    """A category's listing pages (the blog paginates them) in order, as one text."""
+    first = site / "site" / "category" / f"{slug}.html"
+    more = sorted((site / "site" / "category" / slug / "page").glob("*.html"), key=lambda p: int(p.stem))
+    return "\n".join(p.read_text(encoding="utf-8") for p in [first, *more])
+
+
 def visible(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
@@ -102,8 +109,8 @@ def test_every_imported_post_is_at_its_recorded_old_url(legacy_site):
 
 
 def test_category_page_lists_imported_and_own_posts_newest_first(legacy_site):
-    page = page_text(legacy_site, "category/zhongguoyouzhengkuaidibao.html")
-    assert re.search(r"<h1[^>]*>中国邮政快递报</h1>", page)
+    assert re.search(r"<h1[^>]*>中国邮政快递报</h1>", page_text(legacy_site, "category/zhongguoyouzhengkuaidibao.html"))
+    page = category_listing(legacy_site, "zhongguoyouzhengkuaidibao")
     own = (legacy_site / "own-slug.txt").read_text(encoding="utf-8")
     order = [page.index(f"{path}") for path in (
         "zhongguoyouzhengkuaidibao/2022/06/01/202206010000000001.html",
@@ -128,9 +135,19 @@ def test_spaces_and_uppercase_follow_jekyll(legacy_site):
     back = re.search(r'<a href="([^"]+)">返回21世纪经济报道新闻</a>', post).group(1)
     assert back == "../../../../../category/21shijijingjibaodao%2021caijingAPP.html"
     assert re.search(r'<link rel="canonical" href="[^"]*/' + re.escape(SPACED_PAGE) + '"', post)
+
+
+
+def test_feed_links_follow_the_moved_posts(legacy_site):
+    """The feed is written from the blog's post objects: their URLs must be the moved ones."""
+    site = legacy_site / "site"
     feed = ET.parse(site / "feed.xml").getroot()
-    links = [e.get("href") for e in feed.iter("{http://www.w3.org/2005/Atom}link")]
-    assert any(link.endswith("/" + SPACED_PAGE) for link in links)
+    ns = "{http://www.w3.org/2005/Atom}"
+    links = [e.find(f"{ns}link").get("href") for e in feed.iter(f"{ns}entry")]
+    assert links
+    base = feed.find(f"{ns}link[@rel='alternate']").get("href")
+    for link in links:
+        assert link.startswith(base) and (site / link[len(base):]).is_file(), link
 
 
 def test_hostile_post_renders_harmless(legacy_site):

@@ -218,7 +218,8 @@ def manifest_html(manifest: dict) -> str:
         f["since"] and f"自 {f['since']}", f["until"] and f"至 {f['until']}",
         f["sections"] and "版面：" + "、".join(f["sections"])) if x) or "全部"
     other = manifest["other_articles"]
-    other_note = f"（含旧站文章 {other['count']} 篇，{other['first']} 至 {other['last']}）" if other["count"] else ""
+    other_span = other["first"] if other["first"] == other["last"] else f"{other['first']} 至 {other['last']}"
+    other_note = f"（含旧站文章 {other['count']} 篇，{other_span}）" if other["count"] else ""
     rows = "".join(
         f"<li><time>{e(i['date'])}</time>{'　第' + str(i['number']) + '期' if i['number'] else ''}"
         f"　{i['articles']} 篇{'　' + e('、'.join(i['sections'])) if i['sections'] else ''}</li>"

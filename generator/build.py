@@ -50,9 +50,18 @@ def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
     for issue in result.issues:
         result.records[issue.key] = [next(records) for _ in issue.files]
     registry = SlugRegistry.load(sources_dir / REGISTRY_FILE)
+    issue_cache = perf.IssueCache.load(sources_dir.resolve().parent / perf.CACHE_DIR, sources_dir / REGISTRY_FILE)
     for issue in result.issues:
+        posts_dir = docs_dir / POSTS_DIR / issue.key
+        key = issue_cache.key(issue, result.records[issue.key])
+        fresh = None if force else issue_cache.fresh(issue.key, key, posts_dir)
+        if fresh is not None:
+            result.report.unchanged.extend(fresh)
+            continue
         outputs = render_issue(issue, result.records[issue.key], docs_dir, registry)
-        write_posts(outputs, force=force, owned_dir=docs_dir / POSTS_DIR / issue.key, report=result.report)
+        write_posts(outputs, force=force, owned_dir=posts_dir, report=result.report)
+        issue_cache.record(issue.key, key, posts_dir, outputs)
     registry.save()
+    issue_cache.save()
     result.review = review_report([r for recs in result.records.values() for r in recs])
     return result

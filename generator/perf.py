@@ -151,6 +151,51 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
     return records
 
 
+class IssueCache:
+    """Skips re-rendering an issue whose posts on disk are exactly what the same inputs
+    produced last time: key = digest(generator code, slug registry, manifest, records);
+    the issue is fresh only if that key is unchanged *and* every post file still has the
+    recorded digest and no other post file sits in its folder (hand edits, deletions and
+    stray files all force the normal path, which reports or repairs them)."""
+
+    def __init__(self, path: Path, code: str, data: Optional[dict] = None):
+        self.path, self.code, self.data = Path(path), code, data or {}
+
+    @classmethod
+    def load(cls, cache_dir: Path, registry_file: Path) -> "IssueCache":
+        here = Path(__file__).resolve().parent
+        registry = Path(registry_file).read_bytes() if Path(registry_file).is_file() else b""
+        code = digest(code_fingerprint([here / n for n in ("posts.py", "writer.py", "slugs.py", "model.py",
+                                                            "sources.py", "build.py", "__init__.py")]), registry)
+        cache = DigestCache.load(Path(cache_dir) / "issues.pickle")
+        return cls(Path(cache_dir) / "issues.pickle", code, cache.data)
+
+    def key(self, issue, records) -> str:
+        manifest = (Path(issue.directory) / "issue.yml").read_bytes() if issue.directory else b""
+        return digest(self.code, issue.key, manifest,
+                      json.dumps([r.to_dict() for r in records], ensure_ascii=False, sort_keys=True))
+
+    def fresh(self, issue_key: str, key: str, posts_dir: Path) -> Optional[list[Path]]:
+        """The issue's post paths if nothing needs doing, else None."""
+        known = self.data.get(issue_key)
+        if not known or known["key"] != key or not posts_dir.is_dir():
+            return None
+        on_disk = {p.name for p in posts_dir.rglob("*.md")}
+        if on_disk != set(known["files"]):
+            return None
+        for name, want in known["files"].items():
+            if digest((posts_dir / name).read_bytes()) != want:
+                return None
+        return [posts_dir / name for name in sorted(known["files"])]
+
+    def record(self, issue_key: str, key: str, posts_dir: Path, outputs) -> None:
+        self.data[issue_key] = {"key": key, "files": {
+            str(Path(path).relative_to(posts_dir)): digest(text.encode("utf-8")) for path, text in outputs}}
+
+    def save(self) -> None:
+        atomic_write_bytes(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 # ------------------------------------------------------------ Material blog ----
 
 class IdentityList(list):

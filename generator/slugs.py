@@ -51,9 +51,9 @@ class SlugRegistry:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                             mark.line + 1 if mark else None) from None
+            from generator.sources import yaml_error_line
+
+            raise InputError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}", yaml_error_line(exc)) from None
         if not isinstance(data, dict) or any(k not in KINDS or not isinstance(v, (dict, type(None)))
                                              for k, v in data.items()):
             raise InputError(path, f"slug registry must map {', '.join(KINDS)} to name: slug tables", 1)

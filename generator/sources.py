@@ -81,6 +81,20 @@ def _looks_like_text(text: str) -> bool:
     return good / len(visible) >= 0.9
 
 
+class _ManifestLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so an impossible date (2022-13-40) is our
+    validation error with a line number, not a crash inside the YAML library."""
+
+
+_ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def yaml_error_line(exc: yaml.YAMLError):
+    """1-based line of a YAML error: where an unclosed construct began, else where it broke."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
 def read_manifest(path: Path) -> dict:
     """Parse `issue.yml`; YAML errors carry their line number into the message."""
     try:
@@ -90,12 +104,10 @@ def read_manifest(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 ({exc.reason})") from None
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_ManifestLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(path, f"invalid YAML: {problem}", line) from None
+        raise InputError(path, f"invalid YAML: {problem}", yaml_error_line(exc)) from None
     if not isinstance(data, dict):
         raise InputError(path, "issue.yml must be a mapping (newspaper, date, number, pages)", 1)
     return data

@@ -69,6 +69,8 @@ def derive_title(article: Article) -> str:
     sentence = sentence.rstrip("。；;，,")
     if len(sentence) > DERIVED_TITLE_MAX:
         sentence = sentence[:DERIVED_TITLE_MAX].rstrip("，,、：:") + "…"
+    for open_q, close_q in ("“”", "‘’", "《》", "（）"):
+        sentence += close_q * (sentence.count(open_q) - sentence.count(close_q))
     return sentence
 
 

@@ -99,3 +99,5 @@ def test_derived_title_is_first_sentence_and_bounded():
     t = derive_title(a)
     assert t.startswith("山东省邮政分公司与西藏") and t.endswith("…") and len(t) <= 29
     assert derive_title(Article(blocks=[Block("paragraph", "12月15日，大赛举行。")])) == "大赛举行"
+    assert derive_title(Article(blocks=[Block("paragraph", "“兄弟姐妹们辛苦了！这一战再次证明了。”他说。")])) == \
+        "“兄弟姐妹们辛苦了！”"

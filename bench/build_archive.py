@@ -175,6 +175,7 @@ def write_archive(n: int, sources: Path, sentence_pool: list[str], seed: int = 7
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     returncode: int
     output: str
@@ -199,7 +200,7 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float |
     proc.returncode = os.waitstatus_to_exitcode(status)
     log.seek(0)
     output = log.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, output)
 
 
 def site_stats(site: Path) -> dict:
@@ -226,17 +227,29 @@ def require_ok(run: Run, what: str) -> None:
         raise SystemExit(f"error: {what} failed (exit {run.returncode}):\n{tail}")
 
 
-def prepare_ours(work: Path, n: int, seed: int, stock: bool = False) -> Path:
+def export_commit(dest: Path, commit: str) -> None:
+    """The project files of one commit (reproducible: others may be editing the tree)."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, *COPY_ITEMS],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    shutil.rmtree(dest / "docs" / "posts", ignore_errors=True)
+
+
+def prepare_ours(work: Path, n: int, seed: int, stock: bool = False, worktree: bool = False,
+                 commit: str = "HEAD") -> Path:
     """A copy of the project with the synthetic archive as its only sources; `stock`
     leaves out our speed work (hooks/perf.py, parallel cleaning) to measure "before"."""
     root = work / "ours"
     root.mkdir(parents=True)
-    for item in COPY_ITEMS:
-        src = REPO / item
-        if src.is_dir():
-            shutil.copytree(src, root / item, ignore=shutil.ignore_patterns("__pycache__", "posts"))
-        elif src.exists():
-            shutil.copy2(src, root / item)
+    if worktree:
+        for item in COPY_ITEMS:
+            src = REPO / item
+            if src.is_dir():
+                shutil.copytree(src, root / item, ignore=shutil.ignore_patterns("__pycache__", "posts"))
+            elif src.exists():
+                shutil.copy2(src, root / item)
+    else:
+        export_commit(root, commit)
     if stock:
         config = root / "mkdocs.yml"
         config.write_text(config.read_text(encoding="utf-8").replace("  - hooks/perf.py\n", ""), encoding="utf-8")
@@ -254,7 +267,8 @@ def build_ours(root: Path, timeout: float | None, stock: bool = False) -> dict:
     require_ok(mk, "python -m mkdocs build")
     posts = sum(1 for _ in (root / "docs" / "posts").rglob("*.md"))
     return {"build_s": round(gen.seconds + mk.seconds, 2), "generate_s": round(gen.seconds, 2),
-            "mkdocs_s": round(mk.seconds, 2), "peak_mb": round(max(gen.peak_mb, mk.peak_mb), 1),
+            "mkdocs_s": round(mk.seconds, 2), "cpu_s": round(gen.cpu_seconds + mk.cpu_seconds, 1),
+            "load_1min_after": round(os.getloadavg()[0], 2), "peak_mb": round(max(gen.peak_mb, mk.peak_mb), 1),
             "posts": posts, **site_stats(root / "site")}
 
 
@@ -287,8 +301,11 @@ def build_hugo(work: Path, posts_dir: Path, timeout: float | None) -> dict:
     shutil.copytree(BENCH / "hugo", root)
     copy_posts(posts_dir, root / "content" / "posts", jekyll_names=False)
     run = measure(cmd + ["--quiet", "--destination", "public"], root, dict(os.environ), timeout)
-    require_ok(run, "hugo")
-    return {"build_s": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1), **site_stats(root / "public")}
+    if run.returncode != 0:
+        tail = " | ".join(run.output.strip().splitlines()[-3:])
+        return {"error": f"hugo failed (exit {run.returncode}, {run.seconds:.0f} s): {tail}"}
+    return {"build_s": round(run.seconds, 2), "cpu_s": round(run.cpu_seconds, 1), "peak_mb": round(run.peak_mb, 1),
+            **site_stats(root / "public")}
 
 
 def build_jekyll(work: Path, posts_dir: Path, timeout: float | None) -> dict:
@@ -303,13 +320,18 @@ def build_jekyll(work: Path, posts_dir: Path, timeout: float | None) -> dict:
     if run.returncode != 0:
         tail = " | ".join(run.output.strip().splitlines()[-3:])
         return {"error": f"jekyll build failed (exit {run.returncode}, {run.seconds:.0f} s): {tail}"}
-    return {"build_s": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1), **site_stats(root / "_site")}
+    return {"build_s": round(run.seconds, 2), "cpu_s": round(run.cpu_seconds, 1), "peak_mb": round(run.peak_mb, 1),
+            **site_stats(root / "_site")}
 
 
 def benchmark(n: int, engines: set[str], work: Path, seed: int, timeout: float | None,
-              stock: bool = False) -> dict:
-    root = prepare_ours(work, n, seed, stock)
-    result = {"articles": n, "variant": "stock" if stock else "tuned", **build_ours(root, timeout, stock)}
+              stock: bool = False, worktree: bool = False) -> dict:
+    commit = "worktree" if worktree else subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    root = prepare_ours(work, n, seed, stock, worktree, "HEAD")
+    result = {"articles": n, "variant": "stock" if stock else "tuned", "code": commit,
+              **build_ours(root, timeout, stock)}
+    print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
     posts_dir = root / "docs" / "posts"
     for name, build in (("hugo", build_hugo), ("jekyll", build_jekyll)):
         if name in engines:
@@ -330,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--stock", action="store_true",
                         help="leave out our speed work (hooks/perf.py, parallel cleaning): the 'before'")
+    parser.add_argument("--worktree", action="store_true",
+                        help="benchmark the working tree instead of the last commit (HEAD)")
     parser.add_argument("--timeout", type=float, help="per-process time limit in seconds")
     args = parser.parse_args(argv)
     if args.articles <= 0:
@@ -337,10 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     engines = {e.strip() for e in args.engines.split(",") if e.strip()}
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=False)
-        result = benchmark(args.articles, engines, args.keep, args.seed, args.timeout, args.stock)
+        result = benchmark(args.articles, engines, args.keep, args.seed, args.timeout, args.stock, args.worktree)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            result = benchmark(args.articles, engines, Path(tmp), args.seed, args.timeout, args.stock)
+            result = benchmark(args.articles, engines, Path(tmp), args.seed, args.timeout, args.stock, args.worktree)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -19,6 +19,7 @@ setup: $(VENV)/.installed
 
 generate: setup
 	$(PY) -m generator build
+	$(PY) -m generator import-jekyll sources/legacy
 
 build: generate
 	$(PY) -m mkdocs build --strict

@@ -190,6 +190,9 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool) -> Spec:
             spec.blocks.append(("heading", rng.choice(WORDS) + rng.choice(topic) + rng.choice(WORDS)))
         spec.blocks.append(("paragraph", paragraph(rng, topic)))
     if kind == "feature" and not any(t == "heading" for t, _ in spec.blocks):
+        # a subheading always introduces text: a one-paragraph feature gets a second paragraph
+        if len(spec.blocks) == 1:
+            spec.blocks.append(("paragraph", paragraph(rng, topic)))
         spec.blocks.insert(1, ("heading", rng.choice(WORDS) + rng.choice(topic) + rng.choice(WORDS)))
     if kind != "continuation" or rng.random() < 0.5:
         spec.signature = [name(rng) for _ in range(rng.choice((1, 1, 2)))]
@@ -296,10 +299,11 @@ def consistent(specs: list[Spec]) -> bool:
     without headline and signature cannot be told apart from the next bare text.
     """
     for prev, nxt in zip(specs, specs[1:]):
-        closed = bool(prev.signature or prev.kind == "photo" or prev.title)
+        # a jump item's headline is printed before it, so only a signature closes it
+        closed = bool(prev.signature or prev.kind == "photo" or (prev.title and not prev.continued_from))
         if nxt.kind in ("feature",) and not closed:
             return False
-        if prev.kind in ("feature", "continuation") and not (prev.signature or prev.title) \
+        if prev.kind in ("feature", "continuation") and not closed \
                 and nxt.kind not in ("news", "continuation"):
             return False
     return True

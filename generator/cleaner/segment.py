@@ -13,6 +13,7 @@ from typing import Optional
 
 from . import fields as F
 from .pages import Line, RawPage
+from .paragraphs import best_labelling, facts
 from .text import despace, despace_display, join_lines, line_width
 
 WIDTH_JUMP = 3.0
@@ -299,6 +300,8 @@ class PageReader:
             i += 1
         self.flush_para()
         self.flush_pending_as_group(before_next=False)
+        for d in self.out.drafts:
+            relabel(d)
         return self.out
 
     def width_changed(self, i: int) -> bool:
@@ -378,6 +381,33 @@ class PageReader:
                 k -= 1
             return k
         return 0
+
+
+def parts_from_lines(lines: list[Line], flush_first: bool, allow_headings: bool) -> list[Part]:
+    """Cut an article's lines into paragraphs and subheadings by their widths (see paragraphs.py)."""
+    labels = best_labelling([facts(ln.raw, ln.width, ln.terminal, ln.spaced) for ln in lines],
+                            flush_first, allow_headings)
+    parts: list[Part] = []
+    open_part: Optional[Part] = None
+    for ln, (label, ends) in zip(lines, labels):
+        kind = "heading" if label == "H" else "paragraph"
+        if open_part is None or open_part.type != kind or label == "F":
+            open_part = Part(kind)
+            parts.append(open_part)
+        open_part.lines.append(ln)
+        if kind == "paragraph" and ends:
+            open_part = None
+    return parts
+
+
+def relabel(d: Draft) -> None:
+    """Re-read the paragraphs and subheadings of a finished draft with its own column width."""
+    lines = d.body_lines()
+    if lines:
+        d.parts = parts_from_lines(lines, d.start == "dateline", allow_headings=True)
+    caption = [ln for p in d.caption_parts for ln in p.lines]
+    if caption:
+        d.caption_parts = parts_from_lines(caption, False, allow_headings=False)
 
 
 def read_page(page: RawPage) -> PageDraft:

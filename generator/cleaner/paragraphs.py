@@ -1,0 +1,196 @@
+"""Paragraphs and subheadings of one article, read from its line widths as a whole.
+
+A reader of the printed column sees three kinds of line: the indented first line of a
+paragraph (two ems short of the column), a full line, and a subheading (short, no final
+punctuation, standing between paragraphs). A paragraph ends on a line with final
+punctuation, and the line after it is again a first line. The column width differs per
+article, so it is inferred here from the article's own lines: every plausible width is
+tried and the labelling that explains the lines best (least cost) wins.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Optional
+
+INDENT = 2.0
+"""A paragraph's first line is indented by two ems."""
+FIT_BELOW, FIT_ABOVE = 1.1, 0.6
+"""A line fills its room when it is at most this much narrower / wider (ems)."""
+BREAK_COST = 0.15
+"""Ties between 'full line ending a sentence' and 'paragraph end' go to no break."""
+HEADING_COST = 1.5
+"""Subheadings are rare: a line is one only when no paragraph reading fits as well."""
+NOT_TERMINAL_END = 6.0
+JUSTIFIED_END = 3.0
+BIG = 1e9
+PUNCT_WIDTHS = (0.5, 1.0)
+COLUMN_CHANGE = 3.0
+"""Price of a column width change inside an article (text flowing around a picture)."""
+
+F, C, H = "F", "C", "H"  # first line of a paragraph, continuation line, heading line
+
+
+@dataclass
+class LineFacts:
+    """What the labelling needs of a printed line."""
+
+    width: float  # measured width minus the allowance for half-width runs
+    terminal: bool
+    spaced: bool
+    inner_stop: bool  # a sentence stop inside the line
+    inner_comma: bool
+    soft_end: bool  # ends in ， or 、
+    punct: int = 0  # compressible punctuation marks: half an em or a full em, per article
+
+
+COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
+
+
+def letter_spaced(raw: str) -> bool:
+    """Justified by stretching: spaces between ideographs, not just around digit runs."""
+    gaps = re.findall(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])", raw.strip())
+    return len(gaps) >= 3
+
+
+def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
+    s = raw.rstrip()
+    fuzz = 0.5 * len(re.findall(r"[\x21-\x7e]+", s))
+    return LineFacts(width - fuzz, terminal, spaced and letter_spaced(s),
+                     any(ch in "。！？；" for ch in s[:-1]),
+                     any(ch in "，、：" for ch in s[:-1]),
+                     s[-1:] in ("，", "、"),
+                     sum(1 for ch in s if ch in COMPRESSIBLE))
+
+
+def fit_cost(ln: LineFacts, room: float) -> float:
+    """How badly a line that should fill `room` fails to: 0 inside the tolerance."""
+    d = ln.width - room
+    if d > FIT_ABOVE:
+        return min(4.0, 0.5 + (d - FIT_ABOVE))
+    if d < -FIT_BELOW and not ln.spaced:  # a letter-spaced line is stretched to fill
+        return min(3.0, 1.0 + 2.0 * (-FIT_BELOW - d))
+    return 0.0
+
+
+def line_cost(ln: LineFacts, label: str, ends: bool, col: float, first_room: float) -> float:
+    """Cost of reading one line as `label` (ending its paragraph or not)."""
+    if label == H:
+        cost = HEADING_COST
+        if ln.terminal:
+            cost += NOT_TERMINAL_END
+        if ln.spaced:
+            cost += JUSTIFIED_END
+        if ln.inner_stop:
+            cost += 3.0
+        if ln.inner_comma:
+            cost += 1.0
+        if ln.soft_end:
+            cost += 3.0
+        if ln.width > col + FIT_ABOVE:
+            cost += min(4.0, 0.5 + ln.width - col - FIT_ABOVE)
+        return cost
+    room = first_room if label == F else col
+    if not ends:
+        return fit_cost(ln, room)
+    cost = BREAK_COST
+    if not ln.terminal:
+        cost += NOT_TERMINAL_END
+    if ln.spaced:
+        cost += JUSTIFIED_END
+    if ln.width > room + FIT_ABOVE:
+        cost += min(4.0, 0.5 + ln.width - room - FIT_ABOVE)
+    return cost
+
+
+def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
+                allow_headings: bool) -> tuple[float, list[tuple[str, bool]]]:
+    """Least-cost labelling of the lines (Viterbi over line states).
+
+    A state is (column width, label, ends-its-paragraph). The column may change inside
+    an article (text flowing around a picture) at a price. `flush_first`: the first line
+    is not indented (a dateline opens it).
+    """
+    kinds = [(F, False), (F, True), (C, False), (C, True)] + ([(H, True)] if allow_headings else [])
+    states = [(c, k, e) for c in range(len(cols)) for k, e in kinds]
+    n = len(lines)
+    back: list[dict] = []
+    prev_cost: dict = {}
+    for i, ln in enumerate(lines):
+        cost: dict = {}
+        ptr: dict = {}
+        if i:
+            # cheapest predecessor per "did the previous line end its block" (for column changes)
+            any_best = {}
+            for st, c in prev_cost.items():
+                ended = st[2]
+                if ended not in any_best or c < any_best[ended][0]:
+                    any_best[ended] = (c, st)
+        for st in states:
+            ci, label, ends = st
+            col = cols[ci]
+            first_room = col if (i == 0 and flush_first) else col - INDENT
+            own = line_cost(ln, label, ends, col, first_room)
+            if i == 0:
+                start = 0.0 if label == F else (1.0 if label == C and not flush_first else
+                                               (0.5 if label == H and not flush_first else BIG))
+                cost[st], ptr[st] = own + start, None
+                continue
+            need_ended = label != C  # C follows a running line, F/H a finished one
+            best_c, best_p = BIG, None
+            for plabel, pends in kinds:
+                if pends != need_ended:
+                    continue
+                pst = (ci, plabel, pends)
+                if pst in prev_cost and prev_cost[pst] < best_c:
+                    best_c, best_p = prev_cost[pst], pst
+            if need_ended in any_best and any_best[need_ended][0] + COLUMN_CHANGE < best_c:
+                best_c, best_p = any_best[need_ended][0] + COLUMN_CHANGE, any_best[need_ended][1]
+            cost[st], ptr[st] = best_c + own, best_p
+        back.append(ptr)
+        prev_cost = cost
+    def end_penalty(st):
+        return 0.0 if st[2] and st[1] != H else (2.0 if st[1] == H else NOT_TERMINAL_END)
+    state = min(prev_cost, key=lambda st: (prev_cost[st] + end_penalty(st), -cols[st[0]]))
+    total = prev_cost[state] + end_penalty(state)
+    path = [state]
+    for i in range(n - 1, 0, -1):
+        state = back[i][state]
+        path.append(state)
+    return total, [(label, ends) for _, label, ends in path[::-1]]
+
+
+def column_candidates(lines: list[LineFacts]) -> list[float]:
+    """Widths the column may have: each running line read as full or as a first line."""
+    running = [ln.width for ln in lines if not ln.terminal and not ln.spaced]
+    base = running or [ln.width for ln in lines]
+    cands = set()
+    for w in base:
+        for c in (w, w + 0.5, w + INDENT):
+            cands.add(round(c * 2) / 2)
+    return sorted(cands)
+
+
+def with_punct_width(lines: list[LineFacts], em: float) -> list[LineFacts]:
+    """The lines as printed when the article sets its punctuation `em` wide (measured at 0.5)."""
+    if em == 0.5:
+        return lines
+    return [replace(ln, width=ln.width + (em - 0.5) * ln.punct) for ln in lines]
+
+
+def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bool) -> list[tuple[str, bool]]:
+    """The labelling under the most plausible column width and punctuation width.
+
+    Some pages compress punctuation to half an em, others set it full: both are tried,
+    with every plausible column width (ties: compressed, then the wider column).
+    """
+    if not lines:
+        return []
+    best_key, best_path = None, None
+    for k, em in enumerate(PUNCT_WIDTHS):
+        printed = with_punct_width(lines, em)
+        cost, path = label_lines(printed, column_candidates(printed), flush_first, allow_headings)
+        key = (round(cost, 6), k)
+        if best_key is None or key < best_key:
+            best_key, best_path = key, path
+    return best_path

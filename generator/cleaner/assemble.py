@@ -118,6 +118,13 @@ def _compositions(n: int, max_chunks: int = 4) -> list[list[tuple[int, int]]]:
     return out
 
 
+def is_page_top_rubric(pd: PageDraft, g: HeadlineGroup) -> bool:
+    """Lines above a page's first article are rubrics (kickers), unless they head a jump text."""
+    if g.after is not None:
+        return False
+    return not (g.before is not None and g.before < len(pd.drafts) and pd.drafts[g.before].continued_from)
+
+
 class Attributor:
     """Scores headline chunks against every article of a file."""
 
@@ -138,8 +145,9 @@ class Attributor:
         score = self.content(text, k)
         if dpi == pi and g.after == di and first_chunk:
             score += H.FOLLOWS_BONUS
-        if dpi == pi and g.before == di and pd.drafts[di].continued_from:
-            score += H.JUMP_BONUS
+        if dpi == pi and g.before == di and pd.drafts[di].continued_from \
+                and (g.after is None or not first_chunk):
+            score += H.JUMP_BONUS  # the group's first lines still go to the text they follow
         if dpi != pi:
             score -= H.OTHER_PAGE_PENALTY
         return score
@@ -150,7 +158,7 @@ class Attributor:
     def chunks(self, pi: int, g: HeadlineGroup) -> list[list]:
         """The most plausible cut of a group into headlines (lines of each chunk)."""
         raws = [ln for ln in g.lines]
-        if g.after is None:  # rubric lines above the first article: one kicker per line
+        if is_page_top_rubric(self.pages[pi][1], g):  # one kicker per line
             return [[ln] for ln in raws]
         best_value, best_cut = None, [raws]
         for cut in _compositions(len(raws)):
@@ -170,7 +178,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
     for pi, (_, pd, _) in enumerate(pages):
         for g in pd.groups:
             for c, lines in enumerate(at.chunks(pi, g)):
-                units.append((pi, g, lines, c == 0, g.after is None))
+                units.append((pi, g, lines, c == 0, is_page_top_rubric(pd, g)))
     pairs = []
     for u, (pi, g, lines, first, _) in enumerate(units):
         text = headline_text([ln.raw for ln in lines])

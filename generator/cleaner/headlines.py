@@ -14,7 +14,7 @@ from .text import despace, despace_display
 NGRAMS = (2, 3, 4)
 FOLLOWS_BONUS = 0.15
 """Headlines are printed after their article: prefer the article just before."""
-JUMP_BONUS = 0.0
+JUMP_BONUS = 0.15
 """A jump headline is printed right before its `（上接…）` line."""
 OTHER_PAGE_PENALTY = 0.35
 MIN_SCORE = 0.1

@@ -14,7 +14,7 @@ from typing import Optional
 from . import fields as F
 from .pages import Line, RawPage
 from .paragraphs import best_labelling, facts
-from .text import despace, despace_display, join_lines, line_width
+from .text import despace, despace_display, ends_with_terminal, join_lines, line_width
 
 WIDTH_JUMP = 3.0
 """Column widths differing by this many ems belong to different articles."""
@@ -71,6 +71,11 @@ class PageDraft:
 def _has_inner_stop(raw: str) -> bool:
     """A sentence stop inside the line: body text, never a display line."""
     return any(ch in "。！？；" for ch in raw.rstrip()[:-1])
+
+
+def _has_inner_clause(raw: str) -> bool:
+    """A clause mark inside the line: running text, rarely a headline."""
+    return any(ch in "，、" for ch in raw.rstrip()[:-1])
 
 
 def _fuzz(raw: str) -> float:
@@ -170,15 +175,31 @@ class PageReader:
         following = self.lines[i + 1: i + 3]
         if not following or not all(self._is_plain(x) for x in following):
             return False
+        if not self.reaches_sentence_end(i):
+            return False  # text always runs on to a sentence end; a headline does not
         first = following[0]
-        if first.terminal:  # a two-line paragraph: its first line is the wider one
-            return ln.width >= first.width and ln.width >= 8
+        if first.terminal:  # a two-line paragraph: its indented first line may be narrower
+            indent = 2.6 + _fuzz(first.raw) if _has_inner_clause(ln.raw) else 0.0
+            return ln.width >= first.width - indent and ln.width >= 8
         if not (first.width - 4.5 <= ln.width <= first.width + 0.5 + _fuzz(ln.raw)) and not first.spaced:
             return False
+        if len(following) == 2 and following[1].terminal and not first.spaced \
+                and following[1].width > first.width + 1.0 + _fuzz(following[1].raw):
+            return False  # a paragraph's last line is never wider than its full lines
         if len(following) == 2 and not (following[1].terminal or following[1].spaced or first.spaced):
             if abs(following[1].width - first.width) > 2.0 + _fuzz(first.raw) + _fuzz(following[1].raw):
                 return False
         return True
+
+    def reaches_sentence_end(self, i: int) -> bool:
+        """Whether the lines from i on run into a sentence end before any furniture."""
+        for ln in self.lines[i:]:
+            if ln.terminal:
+                return True
+            if not self._is_plain(ln):
+                head = (F.split_signature(ln.raw) or F.split_credit(ln.raw) or ("",))[0]
+                return bool(head) and ends_with_terminal(head)
+        return False
 
     def width_of_following(self, i: int) -> float:
         """Column width of the lines right after i (two at most: columns narrow around pictures)."""

@@ -152,8 +152,10 @@ class Attributor:
             score -= H.OTHER_PAGE_PENALTY
         return score
 
-    def best(self, pi: int, g: HeadlineGroup, text: str, first_chunk: bool) -> float:
-        return max((self.score(pi, g, text, k, first_chunk) for k in range(len(self.docs))), default=0.0)
+    def best(self, pi: int, g: HeadlineGroup, text: str, first_chunk: bool) -> tuple[float, int]:
+        """Best score of a headline text and the article giving it."""
+        return max(((self.score(pi, g, text, k, first_chunk), k) for k in range(len(self.docs))),
+                   default=(0.0, -1))
 
     def chunks(self, pi: int, g: HeadlineGroup) -> list[list]:
         """The most plausible cut of a group into headlines (lines of each chunk)."""
@@ -162,9 +164,13 @@ class Attributor:
             return [[ln] for ln in raws]
         best_value, best_cut = None, [raws]
         for cut in _compositions(len(raws)):
-            value = 0.0
+            value, homes = 0.0, []
             for c, (a, b) in enumerate(cut):
-                value += self.best(pi, g, headline_text([ln.raw for ln in raws[a:b]]), c == 0)
+                v, k = self.best(pi, g, headline_text([ln.raw for ln in raws[a:b]]), c == 0)
+                value += v
+                homes.append(k)
+            if any(x == y for x, y in zip(homes, homes[1:])):
+                continue  # a cut only pays when its pieces head different articles
             value -= H.SPLIT_PENALTY * (len(cut) - 1)
             if best_value is None or value > best_value + 1e-9:
                 best_value, best_cut = value, [raws[a:b] for a, b in cut]

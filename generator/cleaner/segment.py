@@ -160,6 +160,8 @@ class PageReader:
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if nxt is None or not self._is_plain(nxt):
             return True
+        if (self.cur is None or self.cur.closed) and _has_inner_clause(ln.raw):
+            return not self.opens_article(i)  # the closed article's column says nothing here
         width = self.width_of_following(i)
         if ln.width > width + 1.5 or ln.width + _fuzz(ln.raw) <= width - 3.0:
             return True

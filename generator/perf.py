@@ -339,3 +339,153 @@ def search_index_json(index) -> str:
     config = {key: index.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
     return json.dumps({"config": config, "docs": index.entries}, separators=(",", ":"), default=str,
                       ensure_ascii=False)
+
+
+# ------------------------------------------------------- MkDocs: two processes ----
+
+FORK_MIN_ENV = "ARCHIVE_FORK_MIN_PAGES"
+FORK_MIN_PAGES = 400          # below this the fork is not worth it
+CHILD_SHARE = 0.6             # of the post pages; the parent also renders listings, tags, editions
+
+
+class PageEntries:
+    """Wraps `SearchIndex.add_entry_from_context` to remember each page's entries, so
+    entries made in two processes can be put back in the order one process makes them;
+    pages in `skip` are left to the other process."""
+
+    def __init__(self, index):
+        self.index = index
+        self.stock = index.add_entry_from_context
+        self.by_page: dict[str, list] = {}
+        self.skip: frozenset = frozenset()
+        index.add_entry_from_context = self
+
+    def __call__(self, page):
+        uri = page.file.src_uri
+        if uri in self.skip:
+            return
+        before = len(self.index.entries)
+        self.stock(page)
+        self.by_page[uri] = self.index.entries[before:]
+
+    def merge(self, order: list[str], other: dict[str, list]) -> None:
+        self.by_page.update(other)
+        self.index.entries = [e for uri in order for e in self.by_page.get(uri, ())]
+
+
+EMPTY_TEMPLATE = "perf-built-by-child.html"
+
+
+def _quiet_skipped(uris: set[str]):
+    """Drop MkDocs' "Page skipped" notice for the pages the child writes."""
+    def keep(record) -> bool:
+        return not (record.getMessage().startswith("Page skipped: ")
+                    and record.getMessage()[14:].split("'")[1] in uris)
+    return keep
+
+
+class _WarningCapture:
+    """Collects the child's warnings (as plain data) for the parent's strict-mode count."""
+
+    def __init__(self):
+        import logging
+        self.records: list[tuple[str, int, str]] = []
+        self.handler = logging.Handler(level=logging.WARNING)
+        self.handler.emit = lambda r: self.records.append((r.name, r.levelno, r.getMessage()))
+        logging.getLogger("mkdocs").addHandler(self.handler)
+
+
+def split_posts(posts: list, share: float = CHILD_SHARE) -> list:
+    """The child's share of the posts, interleaved (so both processes get old and new,
+    short and long posts alike)."""
+    return [p for i, p in enumerate(posts) if int((i + 1) * share) > int(i * share)]
+
+
+class ForkedBuild:
+    """MkDocs renders and writes pages one after another on one core. Once every page
+    has been read and converted (on_env), a forked child renders and writes a share of
+    the post pages (independent leaf pages) with MkDocs' own `_build_page`; in the
+    parent those pages get an empty template (MkDocs writes nothing for empty output;
+    everything else, e.g. the sitemap and anchor validation, still sees them), and at
+    on_post_build the parent takes back the child's search entries (in document order),
+    pending segmentation, cache use and warnings. The site is the one a single process
+    writes (tested byte for byte)."""
+
+    def __init__(self, pid: int, result: Path, order: list[str], uris: set[str]):
+        self.pid, self.result, self.order, self.uris = pid, result, order, uris
+
+    @classmethod
+    def start(cls, child_pages: list, build_page: Callable, env, files,
+              entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> "ForkedBuild":
+        import logging
+
+        import jinja2
+
+        order = [f.src_uri for f in files.documentation_pages()]
+        uris = {p.file.src_uri for p in child_pages}
+        fd, result = tempfile.mkstemp(prefix="mkdocs-child-", suffix=".pickle")
+        os.close(fd)
+        for handler in logging.getLogger().handlers + logging.getLogger("mkdocs").handlers:
+            handler.flush()
+        pid = os.fork()
+        if pid == 0:                                   # child: build, report, leave at once
+            status, payload = 0, {}
+            try:
+                warnings = _WarningCapture()
+                for page in child_pages:
+                    build_page(page)
+                payload = {"entries": {u: e for u, e in (entries.by_page.items() if entries else ()) if u in uris},
+                           "pending": dict(segmenter.pending) if segmenter else {},
+                           "used": set(segmenter.cache.used) if segmenter else set(),
+                           "warnings": warnings.records}
+            except BaseException:                      # noqa: BLE001 - reported by the parent
+                import traceback
+                status, payload = 1, {"error": traceback.format_exc()}
+            try:
+                Path(result).write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            finally:
+                os._exit(status)
+        if entries is not None:
+            entries.skip = frozenset(uris)
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({EMPTY_TEMPLATE: ""}), env.loader])
+        for page in child_pages:
+            page.meta["template"] = EMPTY_TEMPLATE
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped(uris))
+        logging.getLogger("mkdocs.plugins.perf").info(f"perf: {len(uris)} post pages built in a second process")
+        return cls(pid, Path(result), order, uris)
+
+    def finish(self, entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> None:
+        """Wait for the child and merge what it did; raises if it failed."""
+        import logging
+
+        from mkdocs.exceptions import PluginError
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            payload = pickle.loads(self.result.read_bytes()) if self.result.stat().st_size else {}
+        finally:
+            self.result.unlink(missing_ok=True)
+        if status != 0 or "error" in payload:
+            raise PluginError(f"page-building child process failed:\n{payload.get('error', f'status {status}')}")
+        counters = [h for h in logging.getLogger("mkdocs").handlers if type(h).__name__ == "CountHandler"]
+        for name, level, message in payload["warnings"]:
+            record = logging.LogRecord(name, level, __file__, 0, message, None, None)
+            for counter in counters:
+                counter.handle(record)
+        if entries is not None:
+            entries.merge(self.order, payload["entries"])
+        if segmenter is not None:
+            segmenter.pending.update(payload["pending"])
+            segmenter.cache.used |= payload["used"]
+
+    def abandon(self) -> None:
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        self.result.unlink(missing_ok=True)
+
+
+def fork_min_pages() -> int:
+    env = os.environ.get(FORK_MIN_ENV, "")
+    return int(env) if env.strip().isdigit() else FORK_MIN_PAGES

@@ -1,5 +1,6 @@
 """MkDocs hook: speed workarounds for Material's blog and search plugins (logic and the
 reasons are in generator/perf.py)."""
+import threading
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -7,6 +8,10 @@ from mkdocs.plugins import event_priority
 from generator import perf
 
 _state = {}
+
+
+def on_startup(command, dirty):
+    _state["command"] = command
 
 
 def _root(config) -> Path:
@@ -35,6 +40,7 @@ def _install_search(search, config) -> None:
     cache = perf.DigestCache.load(_root(config) / perf.CACHE_DIR / "segments.pickle")
     segmenter = perf.DeferredSegmenter(cache, perf.segmentation_salt([_root(config) / p for p in extra if p]))
     index._segment_chinese = segmenter
+    _state["entries"] = perf.PageEntries(index)
     stock_generate = index.generate_search_index
     index.generate_search_index = lambda prev: stock_generate(prev) if prev else perf.search_index_json(index)
     _state["segmenter"], _state["index"] = segmenter, index
@@ -57,9 +63,42 @@ def _lead_class(cls):
     return _lead_classes[cls]
 
 
+@event_priority(-100)
+def on_nav(nav, config, files):
+    _state["nav"] = nav
+    return nav
+
+
+@event_priority(-100)          # last: every page is read and converted, the env is complete
+def on_env(env, config, files):
+    blog = config.plugins.get("material/blog")
+    posts = list(blog.blog.posts) if blog is not None and getattr(blog, "blog", None) else []
+    if _state.get("command") != "build" or threading.active_count() > 1 or perf.worker_count() < 2 \
+            or len(posts) < perf.fork_min_pages():
+        return env
+    from mkdocs.commands.build import _build_page
+    doc_files = files.documentation_pages()
+    nav = _state["nav"]
+    _state["fork"] = perf.ForkedBuild.start(
+        perf.split_posts([p for p in posts if p.file.inclusion.is_included()]),
+        lambda page: _build_page(page, config, doc_files, nav, env),
+        env, files, _state.get("entries"), _state.get("segmenter"))
+    return env
+
+
+def on_build_error(error):
+    fork = _state.pop("fork", None)
+    if fork is not None:
+        fork.abandon()
+
+
 @event_priority(100)           # before the search plugin writes its index
 def on_post_build(config):
     segmenter, index = _state.pop("segmenter", None), _state.pop("index", None)
+    fork = _state.pop("fork", None)
+    if fork is not None:
+        fork.finish(_state.get("entries"), segmenter)
+    _state.pop("entries", None)
     if segmenter is not None:
         segmenter.resolve(index.entries)
         segmenter.cache.save()

@@ -1,0 +1,54 @@
+"""hooks/perf.py changes how the site is built, not what is built: a build in two
+processes writes the same bytes as a build in one, and against stock Material (no
+hooks/perf.py) every article page is the same and the search index holds the same data."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_repo, run_cli
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = copy_repo(tmp_path_factory.mktemp("perf"))
+    run_cli("generator", "build", cwd=root)
+    return root
+
+
+def test_two_process_build_writes_the_same_site_as_one(project):
+    run_cli("mkdocs", "build", "-d", "site-one", cwd=project, env={"ARCHIVE_WORKERS": "1"})
+    forked = run_cli("mkdocs", "build", "-d", "site-two", cwd=project,
+                     env={"ARCHIVE_WORKERS": "2", "ARCHIVE_FORK_MIN_PAGES": "1"})
+    assert "Page skipped" not in forked.stderr
+    assert re.search(r"perf: \d+ post pages built in a second process", forked.stderr)
+    one, two = site_files(project / "site-one"), site_files(project / "site-two")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_against_stock_material_articles_and_search_data_are_unchanged(project):
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs-stock.yml").write_text(config.replace("  - hooks/perf.py\n", ""), encoding="utf-8")
+    run_cli("mkdocs", "build", "-f", "mkdocs-stock.yml", "-d", "site-stock", cwd=project)
+    run_cli("mkdocs", "build", "-d", "site-ours", cwd=project)
+    stock, ours = site_files(project / "site-stock"), site_files(project / "site-ours")
+    assert sorted(stock) == sorted(ours)
+    articles = [n for n in stock if re.match(r"zhongguoyouzhengkuaidibao/\d{4}/", n)]
+    assert len(articles) >= 20
+    assert [n for n in articles if stock[n] != ours[n]] == []
+    index = "search/search_index.json"
+    assert json.loads(stock[index]) == json.loads(ours[index])
+    listing = "category/zhongguoyouzhengkuaidibao.html"   # listings show leads, not whole articles
+    assert len(ours[listing]) < len(stock[listing]) / 2 and b"md-post__action" in ours[listing]
+    assert sorted(n for n in stock if stock[n] != ours[n]) == sorted(
+        n for n in stock if n.endswith(".html") and (n.startswith("category/") or n.startswith("page/")))

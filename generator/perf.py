@@ -317,20 +317,27 @@ class DeferredSegmenter:
         self.pending[placeholder] = text
         return placeholder
 
-    def resolve(self, entries: list[dict], workers: Optional[int] = None) -> int:
-        """Replace placeholders in index entries; returns how many texts were segmented."""
+    def resolve(self, entries: list[dict], workers: Optional[int] = None,
+                busy: Optional[Callable[[], bool]] = None) -> int:
+        """Replace placeholders in index entries; returns how many texts were segmented.
+        While `busy()` is true (another process still holds the other core) texts are
+        segmented here one by one, the rest in parallel."""
         placeholders = list(self.pending)
-        texts = [self.pending[p] for p in placeholders]
-        done = dict(zip(placeholders, parallel_map(_stock_segment, texts, workers)))
-        for placeholder, text in zip(placeholders, texts):
-            self.cache.put(digest(self.salt, text), done[placeholder])
+        done: dict[str, str] = {}
+        while busy is not None and len(done) < len(placeholders) and busy():
+            for p in placeholders[len(done):len(done) + 16]:
+                done[p] = _stock_segment(self.pending[p])
+        rest = placeholders[len(done):]
+        done.update(zip(rest, parallel_map(_stock_segment, [self.pending[p] for p in rest], workers)))
+        for placeholder in placeholders:
+            self.cache.put(digest(self.salt, self.pending[placeholder]), done[placeholder])
         for entry in entries:
             for field in ("title", "text"):
                 value = entry.get(field)
                 if isinstance(value, str) and value in done:
                     entry[field] = done[value]
         self.pending.clear()
-        return len(texts)
+        return len(placeholders)
 
 
 def search_index_json(index) -> str:
@@ -345,7 +352,6 @@ def search_index_json(index) -> str:
 
 FORK_MIN_ENV = "ARCHIVE_FORK_MIN_PAGES"
 FORK_MIN_PAGES = 400          # below this the fork is not worth it
-CHILD_SHARE = 0.6             # of the post pages; the parent also renders listings, tags, editions
 
 
 class PageEntries:
@@ -367,6 +373,13 @@ class PageEntries:
         before = len(self.index.entries)
         self.stock(page)
         self.by_page[uri] = self.index.entries[before:]
+
+    def add_for(self, pages) -> None:
+        """Index pages now (from their converted content), whoever renders them."""
+        for page in pages:
+            before = len(self.index.entries)
+            self.stock(page)
+            self.by_page[page.file.src_uri] = self.index.entries[before:]
 
     def merge(self, order: list[str], other: dict[str, list]) -> None:
         self.by_page.update(other)
@@ -395,27 +408,45 @@ class _WarningCapture:
         logging.getLogger("mkdocs").addHandler(self.handler)
 
 
-def split_posts(posts: list, share: float = CHILD_SHARE) -> list:
-    """The child's share of the posts, interleaved (so both processes get old and new,
-    short and long posts alike)."""
-    return [p for i, p in enumerate(posts) if int((i + 1) * share) > int(i * share)]
+def child_pages(files) -> list:
+    """Pages the second process builds: blog posts and blog listings (views). Nothing
+    in the parent reads their rendered HTML; other pages stay with the parent."""
+    from material.plugins.blog.structure import Post, View
+    return [f.page for f in files.documentation_pages() if isinstance(f.page, (Post, View))]
 
 
 class ForkedBuild:
     """MkDocs renders and writes pages one after another on one core. Once every page
-    has been read and converted (on_env), a forked child renders and writes a share of
-    the post pages (independent leaf pages) with MkDocs' own `_build_page`; in the
-    parent those pages get an empty template (MkDocs writes nothing for empty output;
-    everything else, e.g. the sitemap and anchor validation, still sees them), and at
-    on_post_build the parent takes back the child's search entries (in document order),
-    pending segmentation, cache use and warnings. The site is the one a single process
-    writes (tested byte for byte)."""
+    has been read and converted (on_env), a forked child renders and writes the post
+    pages and the blog listings (pages nothing else reads back) with MkDocs' own
+    `_build_page` and validates their anchors. The parent gives them an empty template
+    (MkDocs writes nothing for empty output) and, once the sitemap and other templates
+    that list every page are written, marks them excluded so its own page loop skips
+    them; at on_post_build it takes back the child's search entries (in document
+    order), pending segmentation, cache use and warnings. The site is the one a single
+    process writes (tested byte for byte)."""
 
-    def __init__(self, pid: int, result: Path, order: list[str], uris: set[str]):
-        self.pid, self.result, self.order, self.uris = pid, result, order, uris
+    def __init__(self, pid: int, result: Path, order: list[str], uris: set[str], pages: list):
+        self.pid, self.result, self.order, self.uris, self.pages = pid, result, order, uris, pages
+
+    status: Optional[int] = None
+
+    def running(self) -> bool:
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+        return self.status is None
+
+    def exclude_from_parent(self) -> None:
+        """Call after the templates that list all pages (sitemap): the parent's page loop
+        and anchor validation then skip the child's pages."""
+        from mkdocs.structure.files import InclusionLevel
+        for page in self.pages:
+            page.file.inclusion = InclusionLevel.EXCLUDED
 
     @classmethod
-    def start(cls, child_pages: list, build_page: Callable, env, files,
+    def start(cls, child_pages: list, build_page: Callable, validate_page: Callable, env, files,
               entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> "ForkedBuild":
         import logging
 
@@ -425,6 +456,8 @@ class ForkedBuild:
         uris = {p.file.src_uri for p in child_pages}
         fd, result = tempfile.mkstemp(prefix="mkdocs-child-", suffix=".pickle")
         os.close(fd)
+        if entries is not None:
+            entries.skip = frozenset(uris)         # the parent indexes them (add_for), not the child
         for handler in logging.getLogger().handlers + logging.getLogger("mkdocs").handlers:
             handler.flush()
         pid = os.fork()
@@ -434,8 +467,9 @@ class ForkedBuild:
                 warnings = _WarningCapture()
                 for page in child_pages:
                     build_page(page)
-                payload = {"entries": {u: e for u, e in (entries.by_page.items() if entries else ()) if u in uris},
-                           "pending": dict(segmenter.pending) if segmenter else {},
+                for page in child_pages:
+                    validate_page(page)
+                payload = {"pending": dict(segmenter.pending) if segmenter else {},
                            "used": set(segmenter.cache.used) if segmenter else set(),
                            "warnings": warnings.records}
             except BaseException:                      # noqa: BLE001 - reported by the parent
@@ -445,21 +479,20 @@ class ForkedBuild:
                 Path(result).write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
             finally:
                 os._exit(status)
-        if entries is not None:
-            entries.skip = frozenset(uris)
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({EMPTY_TEMPLATE: ""}), env.loader])
         for page in child_pages:
             page.meta["template"] = EMPTY_TEMPLATE
         logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped(uris))
-        logging.getLogger("mkdocs.plugins.perf").info(f"perf: {len(uris)} post pages built in a second process")
-        return cls(pid, Path(result), order, uris)
+        logging.getLogger("mkdocs.plugins.perf").info(f"perf: {len(uris)} pages built in a second process")
+        return cls(pid, Path(result), order, uris, list(child_pages))
 
     def finish(self, entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> None:
         """Wait for the child and merge what it did; raises if it failed."""
         import logging
 
         from mkdocs.exceptions import PluginError
-        _, status = os.waitpid(self.pid, 0)
+        status = self.status if self.status is not None else os.waitpid(self.pid, 0)[1]
+        self.status = status
         try:
             payload = pickle.loads(self.result.read_bytes()) if self.result.stat().st_size else {}
         finally:
@@ -472,12 +505,14 @@ class ForkedBuild:
             for counter in counters:
                 counter.handle(record)
         if entries is not None:
-            entries.merge(self.order, payload["entries"])
+            entries.merge(self.order, {})
         if segmenter is not None:
             segmenter.pending.update(payload["pending"])
             segmenter.cache.used |= payload["used"]
 
     def abandon(self) -> None:
+        if self.status is not None:
+            return
         try:
             os.kill(self.pid, 9)
             os.waitpid(self.pid, 0)

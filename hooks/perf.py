@@ -79,11 +79,33 @@ def on_env(env, config, files):
     from mkdocs.commands.build import _build_page
     doc_files = files.documentation_pages()
     nav = _state["nav"]
-    _state["fork"] = perf.ForkedBuild.start(
-        perf.split_posts([p for p in posts if p.file.inclusion.is_included()]),
+    level = config.validation.links.anchors
+    fork = perf.ForkedBuild.start(
+        perf.child_pages(files),
         lambda page: _build_page(page, config, doc_files, nav, env),
+        lambda page: page.validate_anchor_links(files=files, log_level=level),
         env, files, _state.get("entries"), _state.get("segmenter"))
+    _state["fork"] = fork
+    _state["templates_left"] = len(config.theme.static_templates) + len(config.extra_templates)
+    if _state["templates_left"] == 0:
+        _hand_over(fork)
     return env
+
+
+def _hand_over(fork) -> None:
+    fork.exclude_from_parent()
+    if _state.get("entries") is not None:
+        _state["entries"].add_for(fork.pages)
+
+
+def on_post_template(output, template_name, config):
+    """The theme templates (sitemap) list every page; once they are written, the parent
+    stops building the pages the child builds."""
+    if "fork" in _state and _state.get("templates_left", 0) > 0:
+        _state["templates_left"] -= 1
+        if _state["templates_left"] == 0:
+            _hand_over(_state["fork"])
+    return output
 
 
 def on_build_error(error):
@@ -95,10 +117,16 @@ def on_build_error(error):
 @event_priority(100)           # before the search plugin writes its index
 def on_post_build(config):
     segmenter, index = _state.pop("segmenter", None), _state.pop("index", None)
-    fork = _state.pop("fork", None)
-    if fork is not None:
-        fork.finish(_state.get("entries"), segmenter)
-    _state.pop("entries", None)
+    fork, entries = _state.pop("fork", None), _state.pop("entries", None)
+    if fork is not None and fork.pages and fork.pages[0].file.inclusion.is_included():
+        _hand_over(fork)                       # the templates never came: index the child's pages now
     if segmenter is not None:
-        segmenter.resolve(index.entries)
+        if fork is not None and entries is not None:
+            entries.merge(fork.order, {})
+        segmenter.resolve(index.entries, busy=fork.running if fork is not None else None)
+    if fork is not None:
+        fork.finish(entries, segmenter)
+        if segmenter is not None and segmenter.pending:
+            segmenter.resolve(index.entries)
+    if segmenter is not None:
         segmenter.cache.save()

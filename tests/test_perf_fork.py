@@ -30,7 +30,7 @@ def test_two_process_build_writes_the_same_site_as_one(project):
     forked = run_cli("mkdocs", "build", "-d", "site-two", cwd=project,
                      env={"ARCHIVE_WORKERS": "2", "ARCHIVE_FORK_MIN_PAGES": "1"})
     assert "Page skipped" not in forked.stderr
-    assert re.search(r"perf: \d+ post pages built in a second process", forked.stderr)
+    assert re.search(r"perf: \d+ pages built in a second process", forked.stderr)
     one, two = site_files(project / "site-one"), site_files(project / "site-two")
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []

@@ -141,11 +141,11 @@ def issue_dates(start: dt.date):
 
 
 def write_archive(n: int, sources: Path, sentence_pool: list[str], seed: int = 7,
-                  start: dt.date = dt.date(2015, 1, 5)) -> int:
+                  start: dt.date = dt.date(2015, 1, 5), first_number: int = 1) -> int:
     """Write issues under `sources/` until `n` articles; returns the number of issues."""
     rng = random.Random(seed)
     sources.mkdir(parents=True, exist_ok=True)
-    left, issues = n, 0
+    left, issues = n, first_number - 1
     for date in issue_dates(start):
         if left <= 0:
             break
@@ -167,7 +167,16 @@ def write_archive(n: int, sources: Path, sentence_pool: list[str], seed: int = 7
         manifest = [f"newspaper: 中国邮政快递报", f"date: {date.isoformat()}", f"number: {issues}", "pages:"]
         manifest += [f"  {k}: {v}" for k, v in pages.items()]
         (folder / "issue.yml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
-    return issues
+    return issues - first_number + 1
+
+
+def push_issue(sources: Path, seed: int) -> Path:
+    """An editor's push: one new issue (8 pages, about 64 articles) after the last one."""
+    folders = sorted(p for p in sources.iterdir() if re.match(r"\d{4}-\d{2}-\d{2}$", p.name))
+    start = dt.date.fromisoformat(folders[-1].name) + dt.timedelta(days=1)
+    write_archive(ARTICLES_PER_PAGE * PAGES_PER_ISSUE, sources, sample_sentences(REPO / "sources"),
+                  seed=seed + 1, start=start, first_number=len(folders) + 1)
+    return sorted(p for p in sources.iterdir() if p.is_dir())[-1]
 
 
 # ------------------------------------------------------------- measuring ----
@@ -325,13 +334,18 @@ def build_jekyll(work: Path, posts_dir: Path, timeout: float | None) -> dict:
 
 
 def benchmark(n: int, engines: set[str], work: Path, seed: int, timeout: float | None,
-              stock: bool = False, worktree: bool = False) -> dict:
+              stock: bool = False, worktree: bool = False, push: bool = False) -> dict:
     commit = "worktree" if worktree else subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     root = prepare_ours(work, n, seed, stock, worktree, "HEAD")
     result = {"articles": n, "variant": "stock" if stock else "tuned", "code": commit,
               **build_ours(root, timeout, stock)}
     print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
+    if push:
+        push_issue(root / "sources", seed)
+        again = build_ours(root, timeout, stock)
+        result["push"] = {k: again[k] for k in ("build_s", "generate_s", "mkdocs_s", "cpu_s", "peak_mb", "posts")}
+        print(json.dumps(result["push"], ensure_ascii=False), file=sys.stderr, flush=True)
     posts_dir = root / "docs" / "posts"
     for name, build in (("hugo", build_hugo), ("jekyll", build_jekyll)):
         if name in engines:
@@ -352,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--stock", action="store_true",
                         help="leave out our speed work (hooks/perf.py, parallel cleaning): the 'before'")
+    parser.add_argument("--push", action="store_true",
+                        help="then add one issue (an editor's push) and time the rebuild with warm caches")
     parser.add_argument("--worktree", action="store_true",
                         help="benchmark the working tree instead of the last commit (HEAD)")
     parser.add_argument("--timeout", type=float, help="per-process time limit in seconds")
@@ -361,10 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     engines = {e.strip() for e in args.engines.split(",") if e.strip()}
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=False)
-        result = benchmark(args.articles, engines, args.keep, args.seed, args.timeout, args.stock, args.worktree)
+        result = benchmark(args.articles, engines, args.keep, args.seed, args.timeout, args.stock, args.worktree, args.push)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-            result = benchmark(args.articles, engines, Path(tmp), args.seed, args.timeout, args.stock, args.worktree)
+            result = benchmark(args.articles, engines, Path(tmp), args.seed, args.timeout, args.stock, args.worktree, args.push)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

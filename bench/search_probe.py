@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Search latency and bytes on a built site, in headless Chromium over HTTP.
+
+    python bench/search_probe.py SITE_DIR [--query 邮政] [--pagefind]
+
+Serves SITE_DIR on 127.0.0.1, opens the home page and types the query at once (as a
+reader would), then reports the milliseconds from typing to the first result and the
+bytes downloaded until then (raw, and gzip-compressed as a host that compresses would
+send them). `--pagefind` indexes the site with Pagefind (extended build: segments
+Chinese; `pip install -r bench/requirements.txt`) and probes Pagefind's own UI instead.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+PAGEFIND_PAGE = "pagefind-probe.html"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def index_with_pagefind(site: Path) -> dict:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh",
+                           "--root-selector", "article"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"error: pagefind failed: {proc.stderr[-500:] or proc.stdout[-500:]}")
+    (site / PAGEFIND_PAGE).write_text(
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+        '<link href="pagefind/pagefind-ui.css" rel="stylesheet"><script src="pagefind/pagefind-ui.js"></script>'
+        '</head><body><div id="search"></div><script>new PagefindUI({element: "#search"});</script></body></html>',
+        encoding="utf-8")
+    files = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    return {"pagefind_index_s": round(time.perf_counter() - start, 1),
+            "pagefind_files": len(files), "pagefind_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1)}
+
+
+def probe(url: str, query: str, pagefind: bool, timeout_s: float) -> dict:
+    from playwright.sync_api import sync_playwright
+    sizes: list[tuple[str, int, int]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=BROWSER_ARGS)
+        page = browser.new_page()
+
+        def record(response):
+            try:
+                body = response.body()
+            except Exception:       # noqa: BLE001 - redirects and aborted requests have no body
+                return
+            sizes.append((response.url, len(body), len(gzip.compress(body, 6))))
+
+        page.on("response", record)
+        if pagefind:
+            page.goto(url + PAGEFIND_PAGE, wait_until="domcontentloaded")
+            box, result = ".pagefind-ui__search-input", ".pagefind-ui__result"
+        else:
+            page.goto(url + "index.html", wait_until="domcontentloaded")
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            box, result = "input.md-search__input", ".md-search-result__item"
+        page.fill(box, query)
+        typed = time.perf_counter()
+        page.press(box, "End")
+        page.wait_for_selector(result, timeout=timeout_s * 1000)
+        first_ms = (time.perf_counter() - typed) * 1000
+        count = page.locator(result).count()
+        loaded = list(sizes)
+        browser.close()
+    return {"first_result_ms": round(first_ms), "results_shown": count, "requests": len(loaded),
+            "bytes_before_first_result": sum(s for _, s, _ in loaded),
+            "gzip_bytes_before_first_result": sum(g for _, _, g in loaded),
+            "largest": max(loaded, key=lambda x: x[1])[0].rsplit("/", 1)[-1] if loaded else None}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--query", default="邮政")
+    parser.add_argument("--pagefind", action="store_true")
+    parser.add_argument("--timeout", type=float, default=180)
+    args = parser.parse_args(argv)
+    result = {"engine": "pagefind" if args.pagefind else "material", "query": args.query}
+    if args.pagefind:
+        result.update(index_with_pagefind(args.site))
+    server, url = serve(args.site)
+    try:
+        result.update(probe(url, args.query, args.pagefind, args.timeout))
+    finally:
+        server.shutdown()
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

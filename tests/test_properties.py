@@ -42,14 +42,14 @@ def test_generated_pages_conserve_text_and_keep_their_furniture(seed):
 
 # Ratchet on a fixed batch of 300 generated files (see tests/score_cleaner.py for the numbers).
 GENERATED_FILES = 300
-ARTICLES_RIGHT = 836  # of 970
-TITLES_RIGHT = 878  # of 970
-BREAKS_RIGHT = 1307  # of 1368
+ARTICLES_RIGHT = 854  # of 1004 (headline words occur in the text, punctuation half or full width)
+TITLES_RIGHT = 924  # of 1004
+BREAKS_RIGHT = 1352  # of 1431
 
 
 def test_generated_accuracy_never_falls_below_the_level_reached():
     score = S.score_generated(GENERATED_FILES, seed=2024)
-    assert score.articles_total == 970 and score.breaks_total == 1368  # the batch itself is fixed
+    assert score.articles_total == 1004 and score.breaks_total == 1431  # the batch itself is fixed
     assert score.articles_right >= ARTICLES_RIGHT
     assert score.titles_right >= TITLES_RIGHT
     assert score.breaks_right >= BREAKS_RIGHT

@@ -32,6 +32,8 @@ SECTIONS = ("动态", "要闻", "综合", "视点", "金融", "寄递", "文化"
 ROLES = ("记者", "通讯员", "特约记者")
 REGIONS = ("云南", "山西", "湖北", "江苏", "甘肃", "福建")
 CLAUSE_END = "，"
+PUNCT_FULL_SHARE = 0.3
+"""Share of articles whose punctuation is set a full em wide (the rest compress it)."""
 SENTENCE_END = ("。", "。", "。", "！", "；")
 
 
@@ -39,8 +41,13 @@ def name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
-def width(text: str) -> float:
-    return sum(char_width(c) for c in text)
+FULL_WIDTH_PUNCT = set("，、。；：“”‘’（）《》！？")
+"""Marks a typesetter may set a full em wide instead of compressing them to half an em."""
+
+
+def width(text: str, punct_em: float = 0.5) -> float:
+    """Printed width in ems; `punct_em`: this article's width of its punctuation marks."""
+    return sum(punct_em if c in FULL_WIDTH_PUNCT else char_width(c) for c in text)
 
 
 @dataclass
@@ -102,13 +109,15 @@ NO_LINE_START = set("，、。！？；：”’）》")
 """Kinsoku: these never begin a printed line (they hang at the end of the previous one)."""
 
 
-def wrap(text: str, col: float, first_indent: float) -> list[str]:
+def wrap(text: str, col: float, first_indent: float, punct_em: float = 0.5) -> list[str]:
     """Fill lines up to the column width; the first line is indented."""
     lines, cur, room = [], "", col - first_indent
     for ch in text:
-        if cur and width(cur + ch) > room and ch not in NO_LINE_START:
+        if cur and width(cur + ch, punct_em) > room and ch not in NO_LINE_START:
             lines.append(cur)
             cur, room = "", col
+        if not cur and ch == " " and lines:
+            continue  # a space never begins a printed line (the page would seem to start)
         cur += ch
     if cur:
         lines.append(cur)
@@ -135,14 +144,15 @@ def letter_space(line: str) -> str:
 class Layout:
     """Emits raw lines for articles at a given column width."""
 
-    def __init__(self, rng: random.Random, col: int):
+    def __init__(self, rng: random.Random, col: int, punct_em: float = 0.5):
         self.rng = rng
         self.col = col
+        self.punct_em = punct_em
         self.out: list[str] = []
 
     def paragraph_lines(self, text: str, prefix: str = "") -> None:
-        lines = wrap(prefix + text, self.col, 0 if prefix else 2)
-        if len(lines) > 1 and width(lines[-1]) > self.col - 1.5:
+        lines = wrap(prefix + text, self.col, 0 if prefix else 2, self.punct_em)
+        if len(lines) > 1 and width(lines[-1], self.punct_em) > self.col - 1.5:
             # keep the printed last line visibly short, as the cleaner's paragraph rule needs
             raise ValueError("ambiguous paragraph end")
         for k, ln in enumerate(lines):
@@ -171,7 +181,7 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool) -> Spec:
         if rng.random() < 0.3:
             spec.captions.append("图为" + paragraph(rng, topic, (1, 2)))
         spec.photographers = [name(rng) for _ in range(rng.choice((1, 1, 2)))]
-        return spec
+        return mention_headline_topics(spec, topic)
     if kind == "news":
         spec.dateline = True
         if rng.random() < 0.6:
@@ -198,12 +208,33 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool) -> Spec:
         spec.signature = [name(rng) for _ in range(rng.choice((1, 1, 2)))]
     if kind == "news" and not spec.byline and not spec.signature:
         spec.signature = [name(rng)]
+    taken = {n for _, names in spec.byline or [] for n in names}
+    for k, n in enumerate(spec.signature):
+        while n in taken:  # the reporter of a byline does not sign the item again
+            n = name(rng)
+        spec.signature[k] = n
+    return mention_headline_topics(spec, topic)
+
+
+def mention_headline_topics(spec: Spec, topic: list[str]) -> Spec:
+    """A headline sums up its text: each topic word of a headline line occurs in the text."""
+    lines = (spec.title or []) + [x for x in (spec.subtitle,) if x]
+    text = "".join(x for _, x in spec.blocks) + "".join(spec.captions)
+    missing = [t for t in topic if any(t in ln for ln in lines) and t not in text]
+    if not missing:
+        return spec
+    if spec.captions:
+        spec.captions[0] = "".join(missing) + spec.captions[0]
+    else:
+        k = next(i for i, (typ, _) in enumerate(spec.blocks) if typ == "paragraph")
+        spec.blocks[k] = ("paragraph", "".join(missing) + spec.blocks[k][1])
     return spec
 
 
 def typeset_article(rng: random.Random, spec: Spec, col: int) -> list[str]:
     """Raw lines of one article: text, furniture, then its headline."""
-    lay = Layout(rng, col)
+    # most articles compress their punctuation to half an em; some set it a full em wide
+    lay = Layout(rng, col, 1.0 if rng.random() < PUNCT_FULL_SHARE else 0.5)
     if spec.continued_from:
         if spec.title:
             lay.out.extend(spec.title)  # a jump headline may also sit before the jump line
@@ -224,7 +255,7 @@ def typeset_article(rng: random.Random, spec: Spec, col: int) -> list[str]:
         if spec.signature:
             sig = "□" + " ".join(spec.signature)
             last = lay.out[-1]
-            if width(last) + width(sig) + 1 <= col and rng.random() < 0.6 and not last.count(" ") > 3:
+            if width(last, lay.punct_em) + width(sig, lay.punct_em) + 1 <= col and rng.random() < 0.6 and not last.count(" ") > 3:
                 lay.out[-1] = last + " " + sig
             else:
                 lay.out.append(sig)

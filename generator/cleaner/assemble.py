@@ -7,7 +7,7 @@ from generator.model import Article, Block, Page, SourceRecord
 
 from . import fields as F
 from . import headlines as H
-from .headlines import content_score, document_frequencies, headline_text, split_headline
+from .headlines import document_frequencies, headline_words, split_headline, weighted_grams, word_weight
 from .pages import RawPage
 from .segment import Draft, HeadlineGroup, PageDraft, Part
 from .text import despace, despace_display, join_lines
@@ -136,45 +136,113 @@ class Attributor:
                 self.docs.append((pi, di, a, pd))
         self.texts = [article_text(a) for _, _, a, _ in self.docs]
         self.df = document_frequencies(self.texts)
+        self._line_stats: dict[int, tuple[float, list[float]]] = {}
 
-    def content(self, text: str, k: int) -> float:
-        return content_score(text, self.texts[k], self.df, len(self.docs))
+    def line_stats(self, ln) -> tuple[float, list[float]]:
+        """(rare n-gram mass of a headline line, mass found in each article)."""
+        if ln.no not in self._line_stats:
+            total, found = 0.0, [0.0] * len(self.texts)
+            for word in headline_words(ln.raw):
+                where = [word in t for t in self.texts]
+                w = word_weight(sum(where), len(self.texts))
+                total += w
+                found = [f + w * hit for f, hit in zip(found, where)]
+            # character n-grams break ties between articles sharing the same words
+            grams = weighted_grams(despace(ln.raw), self.df, len(self.docs))
+            gram_total = sum(w for _, w in grams) or 1.0
+            found = [f + H.NGRAM_SHARE * total * sum(w for g, w in grams if g in t) / gram_total
+                     for f, t in zip(found, self.texts)]
+            self._line_stats[ln.no] = (total, found)
+        return self._line_stats[ln.no]
 
-    def score(self, pi: int, g: HeadlineGroup, text: str, k: int, first_chunk: bool) -> float:
-        dpi, di, a, pd = self.docs[k]
-        score = self.content(text, k)
-        if dpi == pi and g.after == di and first_chunk:
-            score += H.FOLLOWS_BONUS
-        if dpi == pi and g.before == di and pd.drafts[di].continued_from \
-                and (g.after is None or not first_chunk):
-            score += H.JUMP_BONUS  # the group's first lines still go to the text they follow
-        if dpi != pi:
-            score -= H.OTHER_PAGE_PENALTY
-        return score
+    def mass(self, lines) -> float:
+        return sum(self.line_stats(ln)[0] for ln in lines)
 
-    def best(self, pi: int, g: HeadlineGroup, text: str, first_chunk: bool) -> tuple[float, int]:
-        """Best score of a headline text and the article giving it."""
-        return max(((self.score(pi, g, text, k, first_chunk), k) for k in range(len(self.docs))),
+    def content(self, lines, k: int) -> float:
+        """Share of the lines' rare n-grams that article k contains."""
+        total = self.mass(lines)
+        return sum(self.line_stats(ln)[1][k] for ln in lines) / total if total else 0.0
+
+    def score(self, pi: int, g: HeadlineGroup, lines, k: int, first_chunk: bool) -> float:
+        return self.content(lines, k) + self.position(pi, g, k, first_chunk)
+
+    def ranked(self, pi: int, g: HeadlineGroup, lines, first_chunk: bool) -> list[tuple[float, int]]:
+        """Every article's score for a headline, best first."""
+        return sorted(((self.score(pi, g, lines, k, first_chunk), k) for k in range(len(self.docs))),
+                      reverse=True)
+
+    def best(self, pi: int, g: HeadlineGroup, lines, first_chunk: bool) -> tuple[float, int]:
+        """Best score of a headline and the article giving it."""
+        return max(((self.score(pi, g, lines, k, first_chunk), k) for k in range(len(self.docs))),
                    default=(0.0, -1))
 
+    def position(self, pi: int, g: HeadlineGroup, k: int, first_chunk: bool, share: float = 1.0) -> float:
+        """Prior of article k heading a chunk, from where the group is printed.
+
+        `share`: the chunk's part of its group; the text a group follows earns its bonus
+        in proportion, so that a stray line is not cut off just to give it a headline.
+        """
+        dpi, di, _, pd = self.docs[k]
+        if dpi != pi:
+            return -H.OTHER_PAGE_PENALTY
+        bonus = 0.0
+        if g.after == di and first_chunk:
+            bonus += H.FOLLOWS_BONUS * share
+        if pd.drafts[di].continued_from:
+            if g.before != di and g.after != di:
+                bonus -= H.JUMP_ELSEWHERE  # a jump text's headline stands next to it
+            elif g.before == di:
+                bonus += H.JUMP_BONUS * (1.0 if g.after is None or not first_chunk else H.JUMP_FIRST)
+        return bonus
+
+    def cut_is_read_in_content(self, raws, cut, homes) -> bool:
+        """Each side of a cut must read more like its own article than like the other side's.
+
+        Position alone never splits a headline: two lines sharing their words with both
+        articles stay together.
+        """
+        for j in range(len(cut) - 1):
+            left, right = raws[cut[j][0]:cut[j][1]], raws[cut[j + 1][0]:cut[j + 1][1]]
+            a, b = homes[j], homes[j + 1]
+            if a == b:
+                return False  # a cut only pays when its pieces head different articles
+            if self.content(left, a) - self.content(left, b) < H.CUT_EVIDENCE \
+                    and self.content(right, b) - self.content(right, a) < H.CUT_EVIDENCE:
+                return False
+        return True
+
     def chunks(self, pi: int, g: HeadlineGroup) -> list[list]:
-        """The most plausible cut of a group into headlines (lines of each chunk)."""
+        """The most plausible cut of a group into headlines (lines of each chunk).
+
+        A cut is worth the share of the group's rare words that its chunks' articles
+        contain, plus the position priors of those articles (the text a group follows,
+        the jump it precedes) and the shape of each chunk as a headline, so that a cut
+        pays only when its pieces really read as different articles' headlines.
+        """
         raws = [ln for ln in g.lines]
         if is_page_top_rubric(self.pages[pi][1], g):  # one kicker per line
             return [[ln] for ln in raws]
+        group_mass = self.mass(raws) or 1.0
         best_value, best_cut = None, [raws]
         for cut in _compositions(len(raws)):
             value, homes = 0.0, []
             for c, (a, b) in enumerate(cut):
-                v, k = self.best(pi, g, headline_text([ln.raw for ln in raws[a:b]]), c == 0)
-                value += v
+                share = self.mass(raws[a:b]) / group_mass
+                v, k = max(((share * self.content(raws[a:b], k) + self.position(pi, g, k, c == 0, share), k)
+                            for k in range(len(self.docs))), default=(0.0, -1))
+                value += v - H.shape_penalty([ln.raw for ln in raws[a:b]])
                 homes.append(k)
-            if any(x == y for x, y in zip(homes, homes[1:])):
-                continue  # a cut only pays when its pieces head different articles
-            value -= H.SPLIT_PENALTY * (len(cut) - 1)
+            if not self.cut_is_read_in_content(raws, cut, homes):
+                continue
+            value -= H.CUT_PENALTY * (len(cut) - 1)
             if best_value is None or value > best_value + 1e-9:
                 best_value, best_cut = value, [raws[a:b] for a, b in cut]
         return best_cut
+
+
+def join_kickers(first: Optional[str], second: Optional[str]) -> Optional[str]:
+    """A page-top rubric and a headline's own kicker both stay (nothing printed is lost)."""
+    return " ".join(x for x in (first, second) if x) or None
 
 
 def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -> None:
@@ -187,8 +255,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
                 units.append((pi, g, lines, c == 0, is_page_top_rubric(pd, g)))
     pairs = []
     for u, (pi, g, lines, first, _) in enumerate(units):
-        text = headline_text([ln.raw for ln in lines])
-        scored = sorted(((at.score(pi, g, text, k, first), k) for k in range(len(at.docs))), reverse=True)
+        scored = at.ranked(pi, g, lines, first)
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         for score, k in scored:
             pairs.append((score, u, k, score - runner_up))
@@ -205,17 +272,17 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
         if kicker_only:
             if k in kickered:
                 continue
-            a.kicker = " ".join(x for x in (h.kicker, h.title, h.subtitle) if x)
+            a.kicker = join_kickers(" ".join(x for x in (h.kicker, h.title, h.subtitle) if x), a.kicker)
             kickered.add(k)
         else:
             if k in titled:
                 continue
             a.title, a.subtitle = h.title, h.subtitle
             if h.kicker:
-                a.kicker = h.kicker
+                a.kicker = join_kickers(a.kicker, h.kicker)
             titled.add(k)
         used_u.add(u)
-        if margin < 0.15:
+        if margin < H.UNSURE_MARGIN:
             a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
     for u, (pi, g, lines, first, kicker_only) in enumerate(units):
         if u in used_u:

@@ -1,7 +1,8 @@
 """Attribute headline groups (printed after the text) to the articles they belong to.
 
-A group is matched by content (its rare character n-grams found in an article's text)
-plus a small position prior (the article it follows; the jump it precedes).
+A group is matched by content (its rare words, per jieba, and character n-grams found in
+an article's text) plus position priors (the article it follows; the jump it precedes).
+A group is cut into several headlines only where each side reads like its own article.
 """
 from __future__ import annotations
 
@@ -12,14 +13,30 @@ from typing import Optional
 from .text import despace, despace_display
 
 NGRAMS = (2, 3, 4)
-FOLLOWS_BONUS = 0.15
+FOLLOWS_BONUS = 0.5
 """Headlines are printed after their article: prefer the article just before."""
-JUMP_BONUS = 0.15
+JUMP_BONUS = 0.8
 """A jump headline is printed right before its `（上接…）` line."""
 OTHER_PAGE_PENALTY = 0.35
-MIN_SCORE = 0.1
-SPLIT_PENALTY = 0.6
-"""Cutting a group into several headlines must pay for itself in content matches."""
+JUMP_ELSEWHERE = 1.0
+"""A jump text's headline stands right before its `（上接…）` line, not elsewhere."""
+MIN_SCORE = 0.3
+CUT_PENALTY = 0.1
+"""The same, on the share of the group's rare n-grams that a cut explains in addition."""
+UNSEEN_WEIGHT = 1.0
+"""N-grams found in no article (mostly across word boundaries) say little about the home."""
+UNSEEN_WORD = 1.0
+"""Weight of a word found in no article, relative to one found in a single article."""
+SHAPE_PENALTY = 0.3
+MAX_TITLE_LINES = 2
+NGRAM_SHARE = 0.2
+"""Weight of the character n-gram match next to the word match."""
+CUT_EVIDENCE = 0.1
+"""How much better a piece of a cut group must match its own article than the other's."""
+JUMP_FIRST = 0.5
+"""Part of the jump bonus a group's first lines get (they may head the text they follow)."""
+UNSURE_MARGIN = 0.05
+"""A headline whose best article wins by less than this is reported for review."""
 KICKER_MARK = "·"
 
 
@@ -37,16 +54,30 @@ def ngrams(text: str, n: int) -> set[str]:
     return {t[i: i + n] for i in range(len(t) - n + 1)}
 
 
-def content_score(headline: str, text: str, df: dict[str, int], n_docs: int) -> float:
-    """Share of the headline's (rarity-weighted) n-grams that the article contains."""
-    total = found = 0.0
+def weighted_grams(line: str, df: dict[str, int], n_docs: int) -> list[tuple[str, float]]:
+    """A headline line's n-grams with their rarity weights (never across a line break:
+    two lines of one group may belong to different articles)."""
+    out = []
     for n in NGRAMS:
-        for g in ngrams(headline, n):
+        for g in ngrams(line, n):
             w = n * math.log(1 + n_docs / (1 + df.get(g, 0)))
-            total += w
-            if g in text:
-                found += w
-    return found / total if total else 0.0
+            out.append((g, w if g in df else w * UNSEEN_WEIGHT))
+    return out
+
+
+def headline_words(line: str) -> list[str]:
+    """The words of a headline line (jieba), without one-character function words and marks."""
+    import jieba  # imported on first use: it takes most of a second to load
+
+    jieba.setLogLevel(60)
+    return [w for w in jieba.lcut(despace(line)) if len(w) >= 2 and any(ch.isalnum() for ch in w)]
+
+
+def word_weight(df: int, n_docs: int) -> float:
+    """Rarity of a word among a file's articles: one found in every article says nothing."""
+    if df == 0:
+        return UNSEEN_WORD * math.log(n_docs + 1)
+    return math.log((n_docs + 1) / df)
 
 
 def document_frequencies(texts: list[str]) -> dict[str, int]:
@@ -80,6 +111,21 @@ def split_headline(lines: list[str]) -> Headline:
             title.append(text)
     return Headline(" ".join(kicker) or None, " ".join(title) or None, " ".join(subtitle) or None)
 
+
+
+def shape_penalty(lines: list[str]) -> float:
+    """How badly lines read as one headline: [kicker] title (one or two lines) [——subtitle]."""
+    texts = [despace(x) for x in lines]
+    penalty = 0.0
+    for i, t in enumerate(texts):
+        if KICKER_MARK in t and not t.startswith("——") and i > 0:
+            penalty += SHAPE_PENALTY  # a rubric opens a headline
+        if t.startswith("——") and i < len(texts) - 1:
+            penalty += SHAPE_PENALTY  # a subtitle closes it
+    titles = sum(1 for t in texts if not t.startswith("——") and KICKER_MARK not in t)
+    if titles > MAX_TITLE_LINES:
+        penalty += SHAPE_PENALTY * (titles - MAX_TITLE_LINES)
+    return penalty
 
 
 def headline_text(lines: list[str]) -> str:

@@ -184,6 +184,19 @@ def score_generated(pages: int = 300, seed: int = 2024) -> Score:
     return total
 
 
+def score_retypeset(rounds: int = 10, seed: int = 7) -> Score:
+    """The hand-checked real articles laid out again (other widths, orders, headline places)."""
+    from generator.cleaner import clean_text
+    sys.path.insert(0, str(ROOT / "tests"))
+    from typesetter import retypeset_batch
+
+    total = Score()
+    for text, expected in retypeset_batch(rounds, seed):
+        actual = clean_text(text, expected["source"]).to_dict()
+        total.add(score_records(expected, actual))
+    return total
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     s = score_samples()
@@ -202,6 +215,11 @@ def main(argv: list[str]) -> int:
                 print("  -", d)
     except ImportError as exc:  # typesetter not present yet
         print(f"generated: unavailable ({exc})")
+    r = score_retypeset()
+    print(r.summary("re-typeset real articles (10 rounds)"))
+    if verbose:
+        for d in r.differences[:40]:
+            print("  -", d)
     return 0
 
 

@@ -281,7 +281,8 @@ class PageReader:
                 i += 1
                 continue
             sig = F.split_signature(s)
-            if sig and not sig[0] and (self.cur is None or self.cur.closed or self.pending):
+            if sig and not sig[0] and (self.cur is None or self.cur.closed or self.pending
+                                       or self.heads_author_lines(i, sig[1])):
                 i = self.take_top_author(i, sig[1])
                 continue
             if sig:
@@ -346,6 +347,17 @@ class PageReader:
             if self.cur is not None:
                 self.cur.closed = True
             return False
+
+    def heads_author_lines(self, i: int, who: str) -> bool:
+        """`□单位` naming no person, with `职务 姓名` under it: an author line opening the
+        next article, even when nothing closed the text before it."""
+        if F.parse_credit(who).names:
+            return False
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        if nxt is None or nxt.terminal or not self._is_plain(nxt):
+            return False
+        words = nxt.raw.split()
+        return len(words) >= 2 and F.looks_like_names(words[-1]) and len(despace(nxt.raw)) <= 20
 
     def take_top_author(self, i: int, who: str) -> int:
         """`□单位` (+ role/name lines) at the top of an article: its author line."""

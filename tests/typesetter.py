@@ -445,6 +445,7 @@ class Placed:
     page_kicker: Optional[str]
     opens: bool  # a reader sees where it begins (dateline, jump line, author line)
     signed: bool  # a signature or credit closes it
+    top_signature: bool = False  # `□Name` above its text: only readable after a closed text
 
 
 def place_real(rng: random.Random, art: dict, col: int, page_top_kicker: bool) -> Placed:
@@ -483,9 +484,9 @@ def place_real(rng: random.Random, art: dict, col: int, page_top_kicker: bool) -
         else:
             lay.out.append(line)
         signed = True
-    opens = bool(art["dateline"] or art["continued_from"] or top or top_sig)
+    opens = bool(art["dateline"] or art["continued_from"] or top)
     return Placed(art, lay.out, [] if art["continued_from"] else head, bool(art["continued_from"]),
-                  art["kicker"] if page_top_kicker else None, opens, signed)
+                  art["kicker"] if page_top_kicker else None, opens, signed, bool(top_sig))
 
 
 def next_is_long(blocks: list, k: int, col: int) -> bool:
@@ -503,7 +504,7 @@ def real_page_consistent(placed: list[Placed], collected: bool) -> bool:
     followed by one whose start is visible."""
     for prev, nxt in zip(placed, placed[1:]):
         closed = prev.signed or (bool(prev.headline) and not collected)
-        if not closed and not nxt.opens:
+        if not closed and (not nxt.opens or nxt.top_signature):
             return False
     return True
 

@@ -157,10 +157,13 @@ class PageReader:
         ln = self.lines[i]
         if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、":
             return False
+        if self.only_display_lines_follow(i):
+            return True  # headlines collected at a page's end: no text runs on after them
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if nxt is None or not self._is_plain(nxt):
             return True
-        if (self.cur is None or self.cur.closed) and _has_inner_clause(ln.raw):
+        fresh = self.cur is not None and not self.cur.closed and not self.cur.parts and not self.pending
+        if (self.cur is None or self.cur.closed or fresh) and _has_inner_clause(ln.raw):
             return not self.opens_article(i)  # the closed article's column says nothing here
         width = self.width_of_following(i)
         if ln.width > width + 1.5 or ln.width + _fuzz(ln.raw) <= width - 3.0:
@@ -192,6 +195,11 @@ class PageReader:
             if abs(following[1].width - first.width) > 2.0 + _fuzz(first.raw) + _fuzz(following[1].raw):
                 return False
         return True
+
+    def only_display_lines_follow(self, i: int) -> bool:
+        """From line i to the page's end nothing ends a sentence or carries furniture."""
+        return all(not ln.terminal and not ln.spaced and self._is_plain(ln)
+                   and not _has_inner_stop(ln.raw) for ln in self.lines[i:])
 
     def reaches_sentence_end(self, i: int) -> bool:
         """Whether the lines from i on run into a sentence end before any furniture."""
@@ -329,9 +337,21 @@ class PageReader:
         return self.out
 
     def width_changed(self, i: int) -> bool:
+        """The column after a paragraph boundary differs from the open article's.
+
+        Line i may be an indented first line (two ems short, more when the article sets
+        its punctuation a full em wide): the column must differ read either way.
+        """
         before = self.column_before()
-        after = self.width_of_following(i - 1)
-        return bool(before and after and abs(before - after) >= WIDTH_JUMP)
+        if not before:
+            return False
+        readings = [self.width_of_following(i - 1)]
+        ln = self.lines[i]
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        if nxt is not None and not (nxt.terminal or nxt.spaced or ln.terminal) and self._is_plain(nxt) \
+                and 0 < nxt.width - ln.width <= WIDTH_JUMP + 1.0:
+            readings.append(self.width_of_following(i))
+        return all(after and abs(before - after) >= WIDTH_JUMP for after in readings)
 
     def resolve_pending(self, i: int) -> bool:
         """Decide whether waiting display lines are a subheading (True) or a headline group."""

@@ -96,10 +96,11 @@ def main(argv=None) -> int:
     parser.add_argument("site", type=Path)
     parser.add_argument("--query", default="邮政")
     parser.add_argument("--pagefind", action="store_true")
+    parser.add_argument("--reuse-index", action="store_true", help="with --pagefind: keep an existing site/pagefind")
     parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args(argv)
     result = {"engine": "pagefind" if args.pagefind else "material", "query": args.query}
-    if args.pagefind:
+    if args.pagefind and not (args.reuse_index and (args.site / PAGEFIND_PAGE).exists()):
         result.update(index_with_pagefind(args.site))
     server, url = serve(args.site)
     try:

@@ -250,6 +250,9 @@ def prepare_ours(work: Path, n: int, seed: int, stock: bool = False, worktree: b
     leaves out our speed work (hooks/perf.py, parallel cleaning) to measure "before"."""
     root = work / "ours"
     root.mkdir(parents=True)
+    if not worktree and subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"],
+                                       capture_output=True).returncode != 0:
+        worktree = True                                # not a git checkout: measure the files as they are
     if worktree:
         for item in COPY_ITEMS:
             src = REPO / item

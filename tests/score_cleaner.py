@@ -32,13 +32,17 @@ class Score:
     breaks_right: int = 0
     breaks_total: int = 0
     breaks_spurious: int = 0
+    wrong: int = 0  # articles not exactly right, plus extra articles in the output
+    warned: int = 0  # articles carrying a review warning
+    warned_wrong: int = 0  # ... that were indeed wrong
     field_right: dict = field(default_factory=dict)
     field_total: dict = field(default_factory=dict)
     differences: list = field(default_factory=list)
 
     def add(self, other: "Score") -> "Score":
         for name in ("articles_right", "articles_total", "titles_right", "titles_total",
-                     "breaks_right", "breaks_total", "breaks_spurious"):
+                     "breaks_right", "breaks_total", "breaks_spurious",
+                     "wrong", "warned", "warned_wrong"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for k, v in other.field_right.items():
             self.field_right[k] = self.field_right.get(k, 0) + v
@@ -52,6 +56,14 @@ class Score:
                 f"titles right {self.titles_right}/{self.titles_total}, "
                 f"paragraph breaks right {self.breaks_right}/{self.breaks_total}"
                 f" ({self.breaks_spurious} spurious)")
+
+    def warning_summary(self, label: str) -> str:
+        """Review warnings against actual errors, article by article."""
+        precision = self.warned_wrong / self.warned if self.warned else 1.0
+        recall = self.warned_wrong / self.wrong if self.wrong else 1.0
+        return (f"{label} warnings: {self.warned} articles warned, {self.warned_wrong} of them wrong "
+                f"(precision {precision:.0%}); {self.wrong} wrong articles, "
+                f"{self.warned_wrong} warned (recall {recall:.0%})")
 
 
 def _text_of(article: dict) -> str:
@@ -110,6 +122,7 @@ def score_records(expected: dict, actual: dict) -> Score:
         eb = paragraph_breaks(e)
         s.breaks_total += len(eb)
         if a is None:
+            s.wrong += 1
             s.differences.append(f"{expected['source']} p{e['_page']}: missing article "
                                  f"{(e.get('title') or _text_of(e)[:15])!r}")
             for f in FIELDS:
@@ -127,13 +140,23 @@ def score_records(expected: dict, actual: dict) -> Score:
                 wrong.append(f)
         if e.get("title") == a.get("title"):
             s.titles_right += 1
+        warned = bool(a.get("warnings"))
+        s.warned += int(warned)
         if not wrong:
             s.articles_right += 1
         else:
+            s.wrong += 1
+            s.warned_wrong += int(warned)
             label = e.get("title") or _text_of(e)[:15]
             details = ", ".join(f"{f}: {_short(e.get(f))} != {_short(a.get(f))}" for f in wrong)
             s.differences.append(f"{expected['source']} p{e['_page']} {label!r}: {details}")
-    extra = len(act) - sum(1 for _, a in align(exp, act) if a is not None)
+    matched = {id(a) for _, a in align(exp, act) if a is not None}
+    for a in act:
+        if id(a) not in matched:  # an extra article is an error; a warning on it is a hit
+            s.wrong += 1
+            s.warned += int(bool(a.get("warnings")))
+            s.warned_wrong += int(bool(a.get("warnings")))
+    extra = len(act) - len(matched)
     if extra > 0:
         s.differences.append(f"{expected['source']}: {extra} extra article(s) in output")
     return s
@@ -201,6 +224,7 @@ def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     s = score_samples()
     print(s.summary("samples"))
+    print(s.warning_summary("samples"))
     for f in FIELDS:
         if f in s.field_total:
             print(f"  {f}: {s.field_right.get(f, 0)}/{s.field_total[f]}")
@@ -210,6 +234,7 @@ def main(argv: list[str]) -> int:
     try:
         g = score_generated()
         print(g.summary("generated (300 files)"))
+        print(g.warning_summary("generated"))
         if verbose:
             for d in g.differences[:20]:
                 print("  -", d)
@@ -217,6 +242,7 @@ def main(argv: list[str]) -> int:
         print(f"generated: unavailable ({exc})")
     r = score_retypeset()
     print(r.summary("re-typeset real articles (10 rounds)"))
+    print(r.warning_summary("re-typeset"))
     if verbose:
         for d in r.differences[:40]:
             print("  -", d)

@@ -294,7 +294,27 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
         arts.append(orphan)
 
 
+FRAGMENT_CHARS = 40
+"""An untitled, unsigned text shorter than this is likely a piece cut off another article."""
+
+
+def is_orphan_fragment(a: Article) -> bool:
+    """A short text with no headline, dateline, author, credit or jump line of its own."""
+    if a.title or a.dateline or a.byline or a.authors or a.continued_from or a.photographers:
+        return False
+    text = article_text(a)
+    return 0 < len(text) < FRAGMENT_CHARS
+
+
+def warn_orphan_fragments(built) -> None:
+    for _, pd, arts in built:
+        for d, a in zip(pd.drafts, arts):
+            if is_orphan_fragment(a):
+                a.warnings.append(f"short fragment with no headline or signature (line {d.first_line})")
+
+
 def build_record(source: str, pages: list[tuple[RawPage, PageDraft]]) -> SourceRecord:
     built = [(rp, pd, [build_article(d) for d in pd.drafts]) for rp, pd in pages]
     attribute_headlines(built)
+    warn_orphan_fragments(built)
     return SourceRecord(source, [Page(rp.index, rp.section, arts) for rp, _, arts in built])

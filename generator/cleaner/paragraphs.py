@@ -116,9 +116,13 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
     n = len(lines)
     back: list[dict] = []
     prev_cost: dict = {}
+    owns: list[dict] = []
+    forward: list[dict] = []
     for i, ln in enumerate(lines):
         cost: dict = {}
         ptr: dict = {}
+        own_of: dict = {}
+        owns.append(own_of)
         if i:
             # cheapest predecessor per "did the previous line end its block" (for column changes)
             any_best = {}
@@ -131,6 +135,7 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
             col = cols[ci]
             first_room = col if (i == 0 and flush_first) else col - INDENT
             own = line_cost(ln, label, ends, col, first_room)
+            own_of[st] = own
             if i == 0:
                 start = 0.0 if label == F else (1.0 if label == C and not flush_first else
                                                (0.5 if label == H and not flush_first else BIG))
@@ -148,16 +153,80 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
                 best_c, best_p = any_best[need_ended][0] + COLUMN_CHANGE, any_best[need_ended][1]
             cost[st], ptr[st] = best_c + own, best_p
         back.append(ptr)
+        forward.append(cost)
         prev_cost = cost
-    def end_penalty(st):
-        return 0.0 if st[2] and st[1] != H else (2.0 if st[1] == H else NOT_TERMINAL_END)
-    state = min(prev_cost, key=lambda st: (prev_cost[st] + end_penalty(st), -cols[st[0]]))
-    total = prev_cost[state] + end_penalty(state)
+    state = min(prev_cost, key=lambda st: (prev_cost[st] + _end_penalty(st), -cols[st[0]]))
+    total = prev_cost[state] + _end_penalty(state)
     path = [state]
     for i in range(n - 1, 0, -1):
         state = back[i][state]
         path.append(state)
-    return total, [(label, ends) for _, label, ends in path[::-1]]
+    path = path[::-1]
+    LAST_RUN.clear()
+    LAST_RUN.update(forward=forward, owns=owns, kinds=kinds, total=total,
+                    path=[(label, ends) for _, label, ends in path])
+    return total, [(label, ends) for _, label, ends in path]
+
+
+LAST_RUN: dict = {}
+"""The last labelling's forward costs, kept so that its close calls can be measured."""
+
+
+def _end_penalty(st) -> float:
+    return 0.0 if st[2] and st[1] != H else (2.0 if st[1] == H else NOT_TERMINAL_END)
+
+
+def decision(label: str, ends: bool) -> str:
+    """What a reader sees of a line's label: a subheading, a paragraph end, or running text."""
+    return "heading" if label == H else ("break" if ends else "run")
+
+
+def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
+    """Lines whose best reading beats a different reading of that line by less than `margin`.
+
+    Min-marginals: the forward costs of the labelling plus a backward pass give, for each
+    line and state, the cost of the best whole reading through that state.
+    """
+    forward, owns, kinds, total, path = (run["forward"], run["owns"], run["kinds"],
+                                         run["total"], run["path"])
+    n = len(forward)
+    if n < 2:
+        return []
+    backward = [dict() for _ in range(n)]
+    backward[-1] = {st: _end_penalty(st) for st in forward[-1]}
+    for i in range(n - 2, -1, -1):
+        own, after = owns[i + 1], backward[i + 1]
+        best_any: dict = {}
+        best_same: dict = {}
+        for st in forward[i + 1]:
+            c = own[st] + after[st]
+            need_ended = st[1] != C
+            if c < best_any.get(need_ended, BIG):
+                best_any[need_ended] = c
+            key = (st[0], need_ended)
+            if c < best_same.get(key, BIG):
+                best_same[key] = c
+        change = {e: best_any.get(e, BIG) + COLUMN_CHANGE for e in (True, False)}
+        here = backward[i]
+        for st in forward[i]:
+            here[st] = min(best_same.get((st[0], st[2]), BIG), change[st[2]])
+    out = []
+    decided = {(label, ends): decision(label, ends) for label, ends in kinds}
+    for i in range(n):
+        chosen = decision(*path[i])
+        best: dict = {}
+        fwd, bwd = forward[i], backward[i]
+        for st, c in fwd.items():
+            d = decided[st[1], st[2]]
+            if d != chosen:
+                c += bwd[st]
+                if c < best.get(d, BIG):
+                    best[d] = c
+        if best:
+            other = min(best, key=best.get)
+            if best[other] - total < margin:
+                out.append((i, chosen, other))
+    return out
 
 
 def column_candidates(lines: list[LineFacts]) -> list[float]:
@@ -178,7 +247,13 @@ def with_punct_width(lines: list[LineFacts], em: float) -> list[LineFacts]:
     return [replace(ln, width=ln.width + (em - 0.5) * ln.punct) for ln in lines]
 
 
-def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bool) -> list[tuple[str, bool]]:
+UNSURE_BREAK = 0.14
+"""A line whose reading wins by less than this is reported for review (below BREAK_COST:
+a full line ending a sentence is a plain tie, read as running on, not a close call)."""
+
+
+def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bool,
+                   unsure: Optional[list] = None) -> list[tuple[str, bool]]:
     """The labelling under the most plausible column width and punctuation width.
 
     Some pages compress punctuation to half an em, others set it full: both are tried,
@@ -186,11 +261,13 @@ def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bo
     """
     if not lines:
         return []
-    best_key, best_path = None, None
+    best_key, best_path, best_run = None, None, None
     for k, em in enumerate(PUNCT_WIDTHS):
         printed = with_punct_width(lines, em)
         cost, path = label_lines(printed, column_candidates(printed), flush_first, allow_headings)
         key = (round(cost, 6), k)
         if best_key is None or key < best_key:
-            best_key, best_path = key, path
+            best_key, best_path, best_run = key, path, dict(LAST_RUN)
+    if unsure is not None:
+        unsure.extend(close_calls(best_run, UNSURE_BREAK))
     return best_path

@@ -412,6 +412,7 @@ class PageReader:
                     heads = cur.parts[k].lines + heads
                 photo = Draft(cur.parts[split_at].lines[0].no)
                 photo.parts = cur.parts[split_at:]
+                photo.warnings.append(f"caption start guessed (line {photo.first_line})")
                 cur.parts = cur.parts[:k]
                 cur.closed = True
                 if heads:
@@ -438,10 +439,18 @@ class PageReader:
         return 0
 
 
-def parts_from_lines(lines: list[Line], flush_first: bool, allow_headings: bool) -> list[Part]:
-    """Cut an article's lines into paragraphs and subheadings by their widths (see paragraphs.py)."""
+def parts_from_lines(lines: list[Line], flush_first: bool, allow_headings: bool,
+                     warnings: Optional[list[str]] = None) -> list[Part]:
+    """Cut an article's lines into paragraphs and subheadings by their widths (see paragraphs.py).
+
+    Lines whose reading was a close call go to `warnings` for the editor's review.
+    """
+    unsure: list = []
     labels = best_labelling([facts(ln.raw, ln.width, ln.terminal, ln.spaced) for ln in lines],
-                            flush_first, allow_headings)
+                            flush_first, allow_headings, unsure)
+    if warnings is not None:
+        for k, chosen, other in unsure:
+            warnings.append(f"{GUESS_WORDS[chosen, other]} guessed (line {lines[k].no})")
     parts: list[Part] = []
     open_part: Optional[Part] = None
     for ln, (label, ends) in zip(lines, labels):
@@ -455,14 +464,21 @@ def parts_from_lines(lines: list[Line], flush_first: bool, allow_headings: bool)
     return parts
 
 
+GUESS_WORDS = {
+    ("break", "run"): "paragraph break", ("run", "break"): "paragraph continued",
+    ("heading", "run"): "subheading", ("heading", "break"): "subheading",
+    ("run", "heading"): "text (not subheading)", ("break", "heading"): "text (not subheading)",
+}
+
+
 def relabel(d: Draft) -> None:
     """Re-read the paragraphs and subheadings of a finished draft with its own column width."""
     lines = d.body_lines()
     if lines:
-        d.parts = parts_from_lines(lines, d.start == "dateline", allow_headings=True)
+        d.parts = parts_from_lines(lines, d.start == "dateline", allow_headings=True, warnings=d.warnings)
     caption = [ln for p in d.caption_parts for ln in p.lines]
     if caption:
-        d.caption_parts = parts_from_lines(caption, False, allow_headings=False)
+        d.caption_parts = parts_from_lines(caption, False, allow_headings=False, warnings=d.warnings)
 
 
 def read_page(page: RawPage) -> PageDraft:

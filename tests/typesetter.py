@@ -364,9 +364,23 @@ def printable_real(text: str) -> str:
     return "".join(out)
 
 
+def wrap_units(text: str, col: float, first_indent: float, punct_em: float) -> list[str]:
+    """`wrap` that never breaks inside a Latin word or number (`CRM`, `2022`), as print does."""
+    units = re.findall(r"[A-Za-z0-9][A-Za-z0-9.%]*|.", text, re.S)
+    lines, cur, room = [], "", col - first_indent
+    for u in units:
+        if cur and width(cur + u, punct_em) > room and u[0] not in NO_LINE_START:
+            lines.append(cur)
+            cur, room = "", col
+        cur += u
+    if cur:
+        lines.append(cur)
+    return lines
+
+
 def wrap_exact(text: str, col: float, first_indent: float, punct_em: float) -> list[str]:
-    """`wrap`, refusing layouts that would lose a real space at a line break."""
-    lines = wrap(text, col, first_indent, punct_em)
+    """`wrap_units`, refusing layouts that would lose a real space at a line break."""
+    lines = wrap_units(text, col, first_indent, punct_em)
     if "".join(lines) != text or any(ln != ln.strip() for ln in lines):
         raise ValueError("a real space falls at a line break")
     return lines

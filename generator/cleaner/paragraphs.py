@@ -42,6 +42,7 @@ class LineFacts:
     inner_comma: bool
     soft_end: bool  # ends in ， or 、
     punct: int = 0  # compressible punctuation marks: half an em or a full em, per article
+    phrase_gap: bool = False  # a real space between two phrases: display type, not body text
 
 
 COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
@@ -56,11 +57,13 @@ def letter_spaced(raw: str) -> bool:
 def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
     s = raw.rstrip()
     fuzz = 0.5 * len(re.findall(r"[\x21-\x7e]+", s))
+    gaps = len(re.findall(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])", s.strip()))
     return LineFacts(width - fuzz, terminal, spaced and letter_spaced(s),
                      any(ch in "。！？；" for ch in s[:-1]),
                      any(ch in "，、：" for ch in s[:-1]),
                      s[-1:] in ("，", "、"),
-                     sum(1 for ch in s if ch in COMPRESSIBLE))
+                     sum(1 for ch in s if ch in COMPRESSIBLE),
+                     0 < gaps <= 2 and not letter_spaced(s))
 
 
 def fit_cost(ln: LineFacts, room: float) -> float:
@@ -87,7 +90,7 @@ def line_cost(ln: LineFacts, label: str, ends: bool, col: float, first_room: flo
             cost += 1.0
         if ln.soft_end:
             cost += 3.0
-        if ln.width > col + FIT_ABOVE:
+        if ln.width > col + FIT_ABOVE and not ln.phrase_gap:  # display type may span columns
             cost += min(4.0, 0.5 + ln.width - col - FIT_ABOVE)
         return cost
     room = first_room if label == F else col

@@ -439,7 +439,7 @@ def dateline_of(rng: random.Random, art: dict) -> str:
 def top_author_lines(art: dict, col: int) -> list[str]:
     """`□单位` + `职务 姓名`: a commentary's author line at its top, cut to the column."""
     unit, person = art["byline"].rsplit(" ", 1)
-    keep = max(2, col - len(person) - 2)
+    keep = max(2, min(col - len(person) - 2, len(unit) - 6))  # the unit's name is never cut short
     return ["□" + unit[:-keep], unit[-keep:] + " " + person]
 
 

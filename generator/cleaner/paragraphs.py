@@ -25,6 +25,8 @@ NOT_TERMINAL_END = 6.0
 JUSTIFIED_END = 3.0
 BIG = 1e9
 PUNCT_WIDTHS = (0.5, 1.0)
+WIDE_DISPLAY = 4.0
+"""A line this much wider than its column is display type (a subheading set across)."""
 COLUMN_CHANGE = 3.0
 """Price of a column width change inside an article (text flowing around a picture)."""
 
@@ -80,6 +82,9 @@ def line_cost(ln: LineFacts, label: str, ends: bool, col: float, first_room: flo
     """Cost of reading one line as `label` (ending its paragraph or not)."""
     if label == H:
         cost = HEADING_COST
+        display_wide = ln.width > col + WIDE_DISPLAY and not ln.inner_stop and not ln.spaced
+        if display_wide:  # no column line is this wide: display type standing alone
+            return cost + (1.0 if ln.terminal else 0.0) + (1.0 if ln.inner_comma else 0.0)
         if ln.terminal:
             cost += NOT_TERMINAL_END
         if ln.spaced:

@@ -351,6 +351,8 @@ class PageReader:
         if nxt is not None and not (nxt.terminal or nxt.spaced or ln.terminal) and self._is_plain(nxt) \
                 and 0 < nxt.width - ln.width <= WIDTH_JUMP + 1.0:
             readings.append(self.width_of_following(i))
+        elif nxt is not None and nxt.spaced and not ln.terminal and self._is_plain(nxt):
+            readings.append(nxt.width + 1.0)  # a letter-spaced line is stretched to the full column
         return all(after and abs(before - after) >= WIDTH_JUMP for after in readings)
 
     def resolve_pending(self, i: int) -> bool:

@@ -10,12 +10,12 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 232  # of 280
-TITLES_RIGHT = 253  # of 280
+ARTICLES_RIGHT = 234  # of 280
+TITLES_RIGHT = 256  # of 280
 BREAKS_RIGHT = 1232  # of 1240
 BREAKS_SPURIOUS_AT_MOST = 19
-WARNED_WRONG = 10  # review warnings on articles that are indeed wrong (of 63 wrong)
-WARNED_AT_MOST = 12
+WARNED_WRONG = 9  # review warnings on articles that are indeed wrong (of 50 wrong)
+WARNED_AT_MOST = 11
 
 
 def test_every_real_article_is_laid_out_every_round():

@@ -42,8 +42,8 @@ def test_generated_pages_conserve_text_and_keep_their_furniture(seed):
 
 # Ratchet on a fixed batch of 300 generated files (see tests/score_cleaner.py for the numbers).
 GENERATED_FILES = 300
-ARTICLES_RIGHT = 860  # of 1004 (headline words occur in the text, punctuation half or full width)
-TITLES_RIGHT = 926  # of 1004
+ARTICLES_RIGHT = 862  # of 1004 (headline words occur in the text, punctuation half or full width)
+TITLES_RIGHT = 927  # of 1004
 BREAKS_RIGHT = 1356  # of 1431
 WARNED_WRONG = 33  # review warnings on articles that are indeed wrong (of 192 wrong)
 WARNED_AT_MOST = 40  # warnings on all articles: precision 33/40

@@ -195,15 +195,30 @@ class Attributor:
                 bonus += H.JUMP_BONUS * (1.0 if g.after is None or not first_chunk else H.JUMP_FIRST)
         return bonus
 
+    @staticmethod
+    def forced_cuts(raws) -> set[int]:
+        """Where a group must be cut by its shape: before a rubric (`·`) line, after a `——` line."""
+        texts = [despace(ln.raw) for ln in raws]
+        out = set()
+        for k, t in enumerate(texts):
+            if k and H.KICKER_MARK in t and not t.startswith("——") and not texts[k - 1].startswith("——"):
+                out.add(k)
+            if t.startswith("——") and k + 1 < len(texts):
+                out.add(k + 1)
+        return out
+
     def cut_is_read_in_content(self, raws, cut, homes) -> bool:
         """Each side of a cut must read more like its own article than like the other side's.
 
         Position alone never splits a headline: two lines sharing their words with both
         articles stay together.
         """
+        forced = self.forced_cuts(raws)
         for j in range(len(cut) - 1):
             left, right = raws[cut[j][0]:cut[j][1]], raws[cut[j + 1][0]:cut[j + 1][1]]
             a, b = homes[j], homes[j + 1]
+            if cut[j][1] in forced:
+                continue  # the shape alone says a new headline starts here
             if a == b:
                 return False  # a cut only pays when its pieces head different articles
             if self.content(left, a) - self.content(left, b) < H.CUT_EVIDENCE \
@@ -224,7 +239,10 @@ class Attributor:
             return [[ln] for ln in raws]
         group_mass = self.mass(raws) or 1.0
         best_value, best_cut = None, [raws]
+        forced = self.forced_cuts(raws)
         for cut in _compositions(len(raws)):
+            if not forced <= {b for _, b in cut}:
+                continue
             value, homes = 0.0, []
             for c, (a, b) in enumerate(cut):
                 share = self.mass(raws[a:b]) / group_mass

@@ -157,8 +157,8 @@ class PageReader:
         ln = self.lines[i]
         if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、":
             return False
-        if self.only_display_lines_follow(i):
-            return True  # headlines collected at a page's end: no text runs on after them
+        if self.only_display_lines_follow(i) or self.runs_into_opening(i):
+            return True  # no text runs on after them: headlines
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if nxt is None or not self._is_plain(nxt):
             return True
@@ -200,6 +200,16 @@ class PageReader:
         """From line i to the page's end nothing ends a sentence or carries furniture."""
         return all(not ln.terminal and not ln.spaced and self._is_plain(ln)
                    and not _has_inner_stop(ln.raw) for ln in self.lines[i:])
+
+    def runs_into_opening(self, i: int) -> bool:
+        """Lines from i meet the next article's dateline or jump line before any sentence end:
+        text never stops mid-sentence, so they are display lines."""
+        for ln in self.lines[i:]:
+            if ln.terminal or _has_inner_stop(ln.raw):
+                return False
+            if not self._is_plain(ln):
+                return bool(F.starts_with_dateline(ln.raw) or F.continuation_of(ln.raw))
+        return False
 
     def reaches_sentence_end(self, i: int) -> bool:
         """Whether the lines from i on run into a sentence end before any furniture."""

@@ -137,6 +137,7 @@ class Attributor:
         self.texts = [article_text(a) for _, _, a, _ in self.docs]
         self.df = document_frequencies(self.texts)
         self._line_stats: dict[int, tuple[float, list[float]]] = {}
+        self.unsure_cuts: set[int] = set()  # groups whose cut into headlines was a close call
 
     def line_stats(self, ln) -> tuple[float, list[float]]:
         """(rare n-gram mass of a headline line, mass found in each article)."""
@@ -238,7 +239,7 @@ class Attributor:
         if is_page_top_rubric(self.pages[pi][1], g):  # one kicker per line
             return [[ln] for ln in raws]
         group_mass = self.mass(raws) or 1.0
-        best_value, best_cut = None, [raws]
+        best_value, best_cut, values = None, [raws], []
         forced = self.forced_cuts(raws)
         for cut in _compositions(len(raws)):
             if not forced <= {b for _, b in cut}:
@@ -253,8 +254,12 @@ class Attributor:
             if not self.cut_is_read_in_content(raws, cut, homes):
                 continue
             value -= H.CUT_PENALTY * (len(cut) - 1)
+            values.append(value)
             if best_value is None or value > best_value + 1e-9:
                 best_value, best_cut = value, [raws[a:b] for a, b in cut]
+        values.sort(reverse=True)
+        if len(values) > 1 and values[0] - values[1] < H.UNSURE_CUT:
+            self.unsure_cuts.add(id(g))
         return best_cut
 
 
@@ -302,6 +307,8 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
         used_u.add(u)
         if margin < H.UNSURE_MARGIN:
             a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
+        elif id(g) in at.unsure_cuts and 1 < len(g.lines) <= H.UNSURE_CUT_LINES:
+            a.warnings.append(f"headline lines split guessed (line {lines[0].no})")
     for u, (pi, g, lines, first, kicker_only) in enumerate(units):
         if u in used_u:
             continue

@@ -37,6 +37,10 @@ JUMP_FIRST = 0.5
 """Part of the jump bonus a group's first lines get (they may head the text they follow)."""
 UNSURE_MARGIN = 0.05
 """A headline whose best article wins by less than this is reported for review."""
+UNSURE_CUT = 0.05
+"""A group whose best cut into headlines beats another cut by less than this is reported."""
+UNSURE_CUT_LINES = 3
+"""Only short groups are reported: a page's collected headlines have many near-equal cuts."""
 KICKER_MARK = "·"
 
 

@@ -177,8 +177,12 @@ class PageReader:
     def opens_article(self, i: int) -> bool:
         """After a finished article, only a line followed by a steady column starts the next."""
         ln = self.lines[i]
-        following = self.lines[i + 1: i + 3]
-        if not following or not all(self._is_plain(x) for x in following):
+        following = []
+        for x in self.lines[i + 1: i + 3]:
+            if not self._is_plain(x):
+                break  # a short text closed by its signature or credit
+            following.append(x)
+        if not following:
             return False
         if not self.reaches_sentence_end(i):
             return False  # text always runs on to a sentence end; a headline does not

@@ -268,6 +268,16 @@ def join_kickers(first: Optional[str], second: Optional[str]) -> Optional[str]:
     return " ".join(x for x in (first, second) if x) or None
 
 
+def home_by_content(at: Attributor, lines, titled: set[int]) -> Optional[int]:
+    """An untitled article that a headline no article near it claims clearly sums up."""
+    scored = sorted(((at.content(lines, k), k) for k in range(len(at.docs)) if k not in titled),
+                    reverse=True)
+    if not scored or scored[0][0] < H.ORPHAN_CONTENT:
+        return None
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return scored[0][1] if scored[0][0] - runner_up >= H.ORPHAN_MARGIN else None
+
+
 def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -> None:
     """Give each headline to the article it most likely belongs to."""
     at = Attributor(pages)
@@ -309,6 +319,19 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
             a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
         elif id(g) in at.unsure_cuts and 1 < len(g.lines) <= H.UNSURE_CUT_LINES:
             a.warnings.append(f"headline lines split guessed (line {lines[0].no})")
+    for u, (pi, g, lines, first, kicker_only) in enumerate(units):
+        if u in used_u or kicker_only:
+            continue
+        k = home_by_content(at, lines, titled)
+        if k is not None:  # e.g. a headline printed on the next page, after unrelated texts
+            a = at.docs[k][2]
+            h = split_headline([ln.raw for ln in lines])
+            a.title, a.subtitle = h.title, h.subtitle
+            if h.kicker:
+                a.kicker = join_kickers(a.kicker, h.kicker)
+            titled.add(k)
+            used_u.add(u)
+            a.warnings.append(f"headline attributed by content alone (line {lines[0].no})")
     for u, (pi, g, lines, first, kicker_only) in enumerate(units):
         if u in used_u:
             continue

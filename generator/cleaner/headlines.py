@@ -37,6 +37,9 @@ JUMP_FIRST = 0.5
 """Part of the jump bonus a group's first lines get (they may head the text they follow)."""
 UNSURE_MARGIN = 0.05
 """A headline whose best article wins by less than this is reported for review."""
+ORPHAN_CONTENT, ORPHAN_MARGIN = 0.3, 0.25
+"""A headline no article near it claims goes to an untitled article whose text holds at
+least this share of its rare words, clearly more than any other's (reported for review)."""
 UNSURE_CUT = 0.05
 """A group whose best cut into headlines beats another cut by less than this is reported."""
 UNSURE_CUT_LINES = 3

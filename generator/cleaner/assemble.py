@@ -315,7 +315,10 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
                 a.kicker = join_kickers(a.kicker, h.kicker)
             titled.add(k)
         used_u.add(u)
-        if margin < H.UNSURE_MARGIN:
+        odd = H.headline_oddity([ln.raw for ln in lines])
+        if odd:
+            a.warnings.append(f"{odd} (line {lines[0].no})")
+        elif margin < H.UNSURE_MARGIN:
             a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
         elif id(g) in at.unsure_cuts and 1 < len(g.lines) <= H.UNSURE_CUT_LINES:
             a.warnings.append(f"headline lines split guessed (line {lines[0].no})")

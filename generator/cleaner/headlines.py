@@ -120,6 +120,21 @@ def split_headline(lines: list[str]) -> Headline:
 
 
 
+OPENERS = "“‘（《"
+
+
+def headline_oddity(lines: list[str]) -> Optional[str]:
+    """Why lines taken as one headline may not be one: a line ending on an opening mark
+    (text cut mid-phrase) or more title lines than a headline prints."""
+    texts = [despace(x) for x in lines]
+    if any(t[-1:] in OPENERS for t in texts):
+        return "headline ends mid-phrase"
+    titles = sum(1 for t in texts if not t.startswith("——") and KICKER_MARK not in t)
+    if titles > MAX_TITLE_LINES:
+        return f"headline of {titles} lines may join several"
+    return None
+
+
 def shape_penalty(lines: list[str]) -> float:
     """How badly lines read as one headline: [kicker] title (one or two lines) [——subtitle]."""
     texts = [despace(x) for x in lines]

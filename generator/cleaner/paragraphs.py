@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional
 
+from .text import is_ideograph
+
 INDENT = 2.0
 """A paragraph's first line is indented by two ems."""
 FIT_BELOW, FIT_ABOVE = 1.1, 0.6
@@ -25,6 +27,8 @@ NOT_TERMINAL_END = 6.0
 JUSTIFIED_END = 3.0
 BIG = 1e9
 PUNCT_WIDTHS = (0.5, 1.0)
+BARE_GAP_COST = 1.2
+"""Body text has no space between two phrases (outside quotes); display lines do."""
 WIDE_DISPLAY = 4.0
 """A line this much wider than its column is display type (a subheading set across)."""
 COLUMN_CHANGE = 3.0
@@ -45,6 +49,7 @@ class LineFacts:
     soft_end: bool  # ends in ， or 、
     punct: int = 0  # compressible punctuation marks: half an em or a full em, per article
     phrase_gap: bool = False  # a real space between two phrases: display type, not body text
+    bare_gap: bool = False  # such a space outside quotation marks (body text quotes display text)
 
 
 COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
@@ -65,7 +70,22 @@ def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
                      any(ch in "，、：" for ch in s[:-1]),
                      s[-1:] in ("，", "、"),
                      sum(1 for ch in s if ch in COMPRESSIBLE),
-                     0 < gaps <= 2 and not letter_spaced(s))
+                     0 < gaps <= 2 and not letter_spaced(s),
+                     0 < gaps <= 2 and not letter_spaced(s) and not _gap_inside_quotes(s))
+
+
+def _gap_inside_quotes(s: str) -> bool:
+    """Whether every space between two ideographs stands inside “…”, 《…》 or （…） (a quoted
+    slogan, a byline), or after the line's opening word (`本报讯 `)."""
+    depth, inside = 0, True
+    for k, ch in enumerate(s):
+        if ch in "“《（":
+            depth += 1
+        elif ch in "”》）":
+            depth = max(0, depth - 1)
+        elif ch == " " and 0 < k < len(s) - 1 and is_ideograph(s[k - 1]) and is_ideograph(s[k + 1]):
+            inside = inside and depth > 0
+    return inside
 
 
 def fit_cost(ln: LineFacts, room: float) -> float:
@@ -99,8 +119,15 @@ def line_cost(ln: LineFacts, label: str, ends: bool, col: float, first_room: flo
             cost += min(4.0, 0.5 + ln.width - col - FIT_ABOVE)
         return cost
     room = first_room if label == F else col
+    if ln.bare_gap:
+        return BARE_GAP_COST + (end_cost(ln, room) if ends else fit_cost(ln, room))
     if not ends:
         return fit_cost(ln, room)
+    return end_cost(ln, room)
+
+
+def end_cost(ln: LineFacts, room: float) -> float:
+    """Cost of a line ending its paragraph."""
     cost = BREAK_COST
     if not ln.terminal:
         cost += NOT_TERMINAL_END

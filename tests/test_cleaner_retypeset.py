@@ -10,12 +10,12 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 237  # of 280
+ARTICLES_RIGHT = 242  # of 280
 TITLES_RIGHT = 256  # of 280
 BREAKS_RIGHT = 1236  # of 1240
-BREAKS_SPURIOUS_AT_MOST = 19
+BREAKS_SPURIOUS_AT_MOST = 12
 WARNING_PRECISION = 0.85  # share of warned articles that are indeed wrong
-WARNING_RECALL = 0.25  # share of wrong articles that carry a warning
+WARNING_RECALL = 0.28  # share of wrong articles that carry a warning
 
 
 def test_every_real_article_is_laid_out_every_round():

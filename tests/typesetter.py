@@ -395,7 +395,12 @@ class RealLayout(Layout):
             raise ValueError("ambiguous paragraph end")
         for k, ln in enumerate(lines):
             full = 0 < k < len(lines) - 1
-            if full and self.rng.random() < 0.15 and " " not in ln and not _HALF_WIDTH_RUN.search(ln):
+            room = self.col - (2 if k == 0 and not prefix else 0)
+            # a line left short by a Latin word moved on is justified (letter-spaced) in print
+            short = k < len(lines) - 1 and width(ln, self.punct_em) < room - 1.0
+            draw = self.rng.random() if full else 1.0
+            plain = " " not in ln and not _HALF_WIDTH_RUN.search(ln)
+            if plain and (draw < 0.15 or short):
                 self.out.append(letter_space(ln))
             else:
                 self.out.append(printable_real(ln))

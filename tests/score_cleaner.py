@@ -1,8 +1,11 @@
 """Score cleaner output against expected records, field by field.
 
-Usable as a script (`python tests/score_cleaner.py`) and as a module (`score_records`).
-Prints, on the samples and on typesetter-generated pages: articles exactly right / total,
-titles right / total, paragraph breaks right / total.
+Usable as a script (`python tests/score_cleaner.py [-v]`) and as a module (`score_records`).
+Prints three rows: the samples, typesetter-generated pages, and the 28 hand-checked real
+articles laid out again by the typesetter (other widths, orders and headline places). Each
+row gives articles exactly right / total, titles right / total, paragraph breaks right /
+total, and the review warnings' precision (warned articles that are wrong) and recall
+(wrong articles that are warned).
 """
 from __future__ import annotations
 

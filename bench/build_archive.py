@@ -108,7 +108,9 @@ def column_lines(text: str, width: int) -> list[str]:
         j = min(i + width, len(text))
         while j < len(text) and text[j] in _NO_LINE_START:
             j += 1
-        lines.append(text[i:j])
+        while j < len(text) and text[j] == " ":       # a line never starts with a space (that opens a page)
+            j += 1
+        lines.append(text[i:j].rstrip(" "))
         i = j
     return lines
 

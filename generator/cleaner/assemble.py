@@ -41,6 +41,11 @@ def _dedup(names: list[str]) -> list[str]:
     return out
 
 
+def byline_names(byline: str, word: str) -> list[str]:
+    """The author a byline's last word names, as a word of that byline (counted once)."""
+    return [word] if word in F.byline_words(byline) else F.names_in(word)
+
+
 def build_article(d: Draft) -> Article:
     """Fields and blocks of one draft (headline attached later)."""
     a = Article(warnings=list(d.warnings))
@@ -66,7 +71,7 @@ def build_article(d: Draft) -> Article:
         else:
             a.byline = " ".join(pieces)
             if last_words and F.looks_like_names(last_words[-1]):
-                a.authors.append(despace(last_words[-1]))
+                a.authors.extend(byline_names(a.byline, despace(last_words[-1])))
     for p in parts:
         if p.type == "paragraph":
             a.blocks.append(Block("paragraph", paragraph_text(p)))

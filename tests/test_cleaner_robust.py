@@ -187,3 +187,25 @@ def test_benchmark_articles_with_page_breaks_inside_bylines(sentence_pool, seed,
         cut = k + rng.choice((0, 1))
         lines[j:j + 1] = [lines[j][:cut], " " + lines[j][cut:]]
     assert_cleans("\n\n".join(lines) + "\n", f"bench-{seed}.txt")
+
+
+def test_lost_text_comes_back_as_printed_stretch():
+    """The safety net gives a dropped stretch back as it reads, not as scattered characters."""
+    from collections import Counter
+
+    from generator.cleaner.reconcile import lost_fragments
+    lines = ["社区提升分拣，安全信息。", "□曹海强 陶瓷提升协同"]
+    text, first = lost_fragments(lines, Counter("陶瓷提升协同"))
+    assert (text, first) == ("陶瓷提升协同", 1)
+    text, _ = lost_fragments(lines, Counter("社区信息"))  # two stretches: joined by a space
+    assert text == "社区 信息"
+
+
+def test_dateline_byline_cut_by_a_misread_break_is_still_a_byline():
+    text = (" 要 闻\n\n本报讯 （记者 吕霞洋 通讯员 \n\n？\n\n周涛伟） 机制完善线路数据\n\n"
+            "丝绸，社区培训改革。 □林伟萍\n\n陶瓷企业社区\n")
+    record = clean_text(text, "cut.txt")
+    article = record.pages[0].articles[0]
+    assert article.dateline == "本报讯"
+    assert "周涛伟" in article.byline  # the stray "？" stays where it was printed
+    assert not any("misread" in w for w in article.warnings)

@@ -10,7 +10,7 @@ from . import headlines as H
 from .headlines import document_frequencies, headline_words, split_headline, weighted_grams, word_weight
 from .pages import RawPage
 from .segment import Draft, HeadlineGroup, PageDraft, Part
-from .text import despace, despace_display, join_lines
+from .text import despace, despace_display, join_lines, non_space
 
 
 def paragraph_text(part: Part) -> str:
@@ -46,19 +46,41 @@ def byline_names(byline: str, word: str) -> list[str]:
     return [word] if word in F.byline_words(byline) else F.names_in(word)
 
 
+DATELINE_SPAN = 3
+"""At most this many paragraph parts a misread break may cut a dateline's byline into."""
+
+
+def dateline_parts(parts: list[Part]) -> int:
+    """How many leading parts a dateline's bracketed byline spans.
+
+    A break read inside `本报讯 （记者 … 通讯员 …）` is never a paragraph break: the parts
+    up to the closing bracket are read as one, so the byline is still recognised.
+    """
+    text = ""
+    for n, p in enumerate(parts[:DATELINE_SPAN], 1):
+        if p.type != "paragraph":
+            break
+        text += non_space("".join(ln.raw for ln in p.lines))
+        body = text[len(F.DATELINE):] if text.startswith(F.DATELINE) else ""
+        if not body.startswith("（") or "）" in body or "（" in body[1:]:
+            return n if "）" in body and "（" not in body[1:body.find("）")] else 1
+    return 1
+
+
 def build_article(d: Draft) -> Article:
     """Fields and blocks of one draft (headline attached later)."""
     a = Article(warnings=list(d.warnings))
     parts = list(d.parts)
     if d.start == "dateline" and parts and parts[0].type == "paragraph":
-        raws = [ln.raw for ln in parts[0].lines]
+        n = dateline_parts(parts)
+        raws = [ln.raw for p in parts[:n] for ln in p.lines]
         byline, rest = F.split_dateline("".join(raws))
         a.dateline = F.DATELINE
         a.byline = byline or None
         if byline:
             a.authors.extend(F.names_in(byline))
         first = join_lines(drop_prefix(raws, len("".join(raws)) - len(rest)))
-        parts = parts[1:]
+        parts = parts[n:]
         if first:
             a.blocks.append(Block("paragraph", first))
     if d.top_author:
@@ -79,9 +101,10 @@ def build_article(d: Draft) -> Article:
             a.blocks.append(Block("heading", heading_text(p)))
     a.captions = [paragraph_text(p) for p in d.caption_parts]
     for sig in d.signatures:
-        a.authors.extend(F.byline_words(sig) if not F.parse_credit(sig).byline else F.parse_credit(sig).names)
-        if F.parse_credit(sig).byline and not a.byline:
-            a.byline = F.parse_credit(sig).byline
+        credit = F.parse_credit(sig)
+        a.authors.extend(F.byline_words(sig) if not credit.byline else credit.names)
+        if credit.byline:  # a signature printing roles is a byline too; a second one adds to the first
+            a.byline = credit.byline if not a.byline else a.byline + " " + credit.byline
     if d.credit is not None:
         credit = F.parse_credit(d.credit)
         a.photographers = credit.names

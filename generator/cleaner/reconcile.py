@@ -50,28 +50,51 @@ def strip_byline_box(a: Article) -> None:
 
 
 def lost_fragments(lines: list[str], lost: Counter) -> tuple[str, Optional[int]]:
-    """The lost characters in printed order; runs that were apart are joined by a space.
+    """The lost characters in printed order, and the index of the first line holding one.
 
-    Returns the text and the index of the first line holding a lost character.
+    Usually a misread drops one stretch of text: the printed stretch holding exactly the
+    lost characters is given back as it reads. Otherwise the first occurrences are
+    collected, stretches that were apart joined by a space.
     """
-    left = Counter(lost)
-    pieces: list[str] = []
-    first: Optional[int] = None
-    gap = False
-    for i, raw in enumerate(lines):
-        for ch in raw:
-            if ch.isspace():
-                continue
+    chars = [(i, ch) for i, raw in enumerate(lines) for ch in raw if not ch.isspace()]
+    start = contiguous_window([ch for _, ch in chars], lost)
+    if start is not None:
+        size = sum(lost.values())
+        picked = {k for k in range(start, start + size)}
+    else:
+        left, picked = Counter(lost), set()
+        for k, (_, ch) in enumerate(chars):
             if left[ch] > 0:
                 left[ch] -= 1
-                first = i if first is None else first
-                if gap and pieces:
-                    pieces.append(" ")
-                pieces.append(ch)
-                gap = False
-            else:
-                gap = True
-    return "".join(pieces).strip(), first
+                picked.add(k)
+    pieces: list[str] = []
+    for k, (_, ch) in enumerate(chars):
+        if k in picked:
+            if pieces and k - 1 not in picked:
+                pieces.append(" ")
+            pieces.append(ch)
+    first = chars[min(picked)][0] if picked else None
+    return "".join(pieces), first
+
+
+def contiguous_window(chars: list[str], want: Counter) -> Optional[int]:
+    """Start of the first run of len(want) characters holding exactly `want`, if any."""
+    size = sum(want.values())
+    if not size or size > len(chars):
+        return None
+    window = Counter(chars[:size])
+    off = sum(1 for c in set(window) | set(want) if window[c] != want[c])
+    for start in range(len(chars) - size + 1):
+        if off == 0:
+            return start
+        if start + size >= len(chars):
+            break
+        for ch, delta in ((chars[start], -1), (chars[start + size], +1)):
+            before = window[ch] == want[ch]
+            window[ch] += delta
+            after = window[ch] == want[ch]
+            off += (before and not after) - (after and not before)
+    return None
 
 
 def _remove_one(a: Article, ch: str) -> bool:

@@ -135,6 +135,11 @@ def test_each_perturbation_alone_over_many_pages(every_op):
     " 要 闻\n\n本报讯 （记者 唐 □艳） 落实优化提升 357 客\n\n户。 □刘桂宏\n",
     " 要 闻\n\n□宋军勇 摄影报道本报讯\n\n本报讯\n\n大豆项目群众\n",
     " 要 闻\n\n本报讯 （记者 唐洋 通讯员 沈\n\n本报讯\n\n刚勇） 效率体系客户。 □董磊\n\n药材邮件\n",
+    " 文 化\n\n灯笼运输深化\n\n（上接第 □4版）\n\n781 业务落实，成本质量收入灯笼。 □邓秀鹏\n",
+    # a `本报讯` line misread into a photo caption, the article's text left without it
+    " 要 闻\n\n本报讯 （福 建 记 者 孙超） 资源业\n\n务加强；线路车辆深化。\n\n本报讯\n\n"
+    "考核。 □黄刚平 林场员工居民 樱桃社区农村 283 投递推进，开展团队 运输。农村文化大豆居民规范，"
+    "牦牛工作群 众运输业务，物流客户。\n\n□梁丽英 杨兰军 摄影报道\n\n牦 □牛企业安全\n",
 ], ids=lambda t: repr(t[:24]))
 def test_hand_made_odd_pages(text):
     assert_cleans(text, "odd.txt")

@@ -46,6 +46,12 @@ def byline_names(byline: str, word: str) -> list[str]:
     return [word] if word in F.byline_words(byline) else F.names_in(word)
 
 
+def opens_with_dateline(part: Part) -> bool:
+    """The dateline field is read only from text that prints it (a misread page may have
+    sent the `本报讯` line elsewhere, e.g. into a caption)."""
+    return non_space("".join(ln.raw for ln in part.lines)).startswith(F.DATELINE)
+
+
 DATELINE_SPAN = 3
 """At most this many paragraph parts a misread break may cut a dateline's byline into."""
 
@@ -71,7 +77,7 @@ def build_article(d: Draft) -> Article:
     """Fields and blocks of one draft (headline attached later)."""
     a = Article(warnings=list(d.warnings))
     parts = list(d.parts)
-    if d.start == "dateline" and parts and parts[0].type == "paragraph":
+    if d.start == "dateline" and parts and parts[0].type == "paragraph" and opens_with_dateline(parts[0]):
         n = dateline_parts(parts)
         raws = [ln.raw for p in parts[:n] for ln in p.lines]
         byline, rest = F.split_dateline("".join(raws))

@@ -27,7 +27,7 @@ def strip_boxes(record: SourceRecord) -> None:
     """A signature box `□` is print furniture: the record never carries it as text."""
     for page in record.pages:
         for a in page.articles:
-            for name in ("kicker", "title", "subtitle"):
+            for name in ("kicker", "title", "subtitle", "continued_from"):
                 value = getattr(a, name)
                 if value and BOX in value:
                     setattr(a, name, value.replace(BOX, "").strip() or None)

@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
+from generator.writer import atomic_write_bytes
+
 CACHE_DIR = Path(".cache") / "perf"
 WORKERS_ENV = "ARCHIVE_WORKERS"
 PARALLEL_MIN_ITEMS = 64      # below this a process pool costs more than it saves
@@ -57,19 +59,6 @@ def parallel_map(fn: Callable, items: Sequence, workers: Optional[int] = None) -
     chunk = max(1, len(items) // (workers * 8))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(fn, items, chunksize=chunk)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class DigestCache:

@@ -20,19 +20,24 @@ HASH_KEY = "content_hash"
 _HASH_LINE = re.compile(rf"^{HASH_KEY}: .*\n", re.M)
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder + rename: readers never see half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """UTF-8 text with `\n` line ends, written atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _hash_body(text_without_hash: str) -> str:

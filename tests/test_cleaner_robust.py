@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cleaner import check_conservation, clean_text
-from typesetter import random_issue
+from typesetter import random_issue, real_articles, retypeset_issue
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -108,6 +108,17 @@ def test_perturbed_typesetter_pages_never_crash(seed, ops, blank):
     for op in ops:
         lines = perturb(rng, lines, op)
     assert_cleans(blank.join(lines) + "\n", f"robust-{seed}.txt")
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_perturbed_retypeset_real_articles_never_crash(seed):
+    """Real hand-checked articles laid out again, then hit by several accidents."""
+    rng = random.Random(seed)
+    text, _ = retypeset_issue(rng, real_articles(), f"real-{seed}.txt")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for _ in range(rng.randint(2, 5)):
+        lines = perturb(rng, lines, rng.randrange(OPS))
+    assert_cleans("\n\n".join(lines) + "\n", f"real-{seed}.txt")
 
 
 @pytest.mark.parametrize("every_op", range(OPS))

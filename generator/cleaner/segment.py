@@ -293,12 +293,7 @@ class PageReader:
             credit = F.split_credit(s)
             if credit:
                 head, who = credit
-                self.resolve_pending(i)
-                if head and F.starts_with_dateline(head):
-                    self.new_draft(i, "dateline")
-                if head:
-                    self.para.append(Line.of(ln.no, head))
-                self.flush_para()
+                self.finish_text_before_credit(i, ln, head)
                 self.take_photo(who, ln)
                 i += 1
                 continue
@@ -309,12 +304,7 @@ class PageReader:
                 continue
             if sig:
                 head, who = sig
-                self.resolve_pending(i)
-                if head and F.starts_with_dateline(head):
-                    self.new_draft(i, "dateline")
-                if head:
-                    self.para.append(Line.of(ln.no, head))
-                self.flush_para()
+                self.finish_text_before_credit(i, ln, head)
                 if self.cur is None:
                     self.cur = Draft(ln.no)
                     self.out.drafts.append(self.cur)
@@ -368,6 +358,16 @@ class PageReader:
         elif nxt is not None and nxt.spaced and not ln.terminal and self._is_plain(nxt):
             readings.append(nxt.width + 1.0)  # a letter-spaced line is stretched to the full column
         return all(after and abs(before - after) >= WIDTH_JUMP for after in readings)
+
+    def finish_text_before_credit(self, i: int, ln, head: str) -> None:
+        """A signature or photo credit closes the text printed before it on its line
+        (which may itself open a dateline item)."""
+        self.resolve_pending(i)
+        if head and F.starts_with_dateline(head):
+            self.new_draft(i, "dateline")
+        if head:
+            self.para.append(Line.of(ln.no, head))
+        self.flush_para()
 
     def resolve_pending(self, i: int) -> bool:
         """Decide whether waiting display lines are a subheading (True) or a headline group."""

@@ -301,6 +301,7 @@ def offline_overrides(config_file: Path) -> dict:
     extra = dict(raw.get("extra") or {})
     extra["polyfills"] = [p for p in extra.get("polyfills") or [] if "iframe-worker" not in p] + \
         [f"{STAGED_VENDOR}/shim.js"]
+    extra["search_shards"] = False      # file:// cannot fetch shards: stock search + sub-words (generator/search.py)
     extra_css = list(raw.get("extra_css") or []) + [STAGED_CSS]
     return {"plugins": plugins, "extra": extra, "extra_css": extra_css, "use_directory_urls": False}
 

@@ -1,0 +1,319 @@
+"""Sharded CJK bigram search index for the hosted site (issue 7).
+
+Material's stock search loads one `search_index.json` holding every page (92 MB at
+10,000 articles) and segments it with jieba at build time. Here the index is cut
+into small files the browser fetches on demand (see docs/assets/search/worker.js):
+
+- tokens: every Han character bigram (so 邮政 finds 国家邮政局 with no dictionary),
+  lowercased Latin/digit words (n95, ems), and the single Han characters of titles
+  (`^` + character: a one-character query finds articles with it in the title);
+- `search/shards/b/XXX.bin`: postings bucketed by a stable hash (FNV-1a 32) of the
+  token. Per token: its UTF-8 bytes, the doc ids holding it and the subset holding it
+  in the title, each list delta + varint coded;
+- `search/shards/d/N.json`: doc metadata [location, title, date, section, lead] in
+  chunks of CHUNK docs; doc ids run newest first, so ties rank newer first for free;
+- `search/shards/meta.json`: counts and a version (digest of every file) that the
+  worker appends to shard URLs so a rebuilt site never mixes old and new files.
+
+Everything here is a pure function except `write_index`.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+FORMAT = 1
+CHUNK = 50                      # docs per metadata file (a result costs at most one)
+LEAD_CHARS = 72                 # preview text per result
+TARGET_SHARD_BYTES = 8192       # buckets are chosen so an average shard is about this big
+MIN_BUCKETS, MAX_BUCKETS = 16, 4096
+TITLE_CHAR = "^"                # prefix of title single-character tokens
+SHARDS_DIR = Path("search") / "shards"
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_HAN}]+|[0-9a-z]+")
+_TAG = re.compile(r"<[^>]+>")
+_DROP = re.compile(r"<(h1|script|style)\b[^>]*>.*?</\1>"
+                   r"|<p\b[^>]*class=\"[^\"]*\b(?:kicker|byline)\b[^\"]*\"[^>]*>.*?</p>", re.S | re.I)
+_PARA = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One article as the index and the result list need it."""
+
+    location: str           # page URL relative to the site root
+    title: str
+    date: str               # YYYY-MM-DD
+    section: str
+    text: str               # plain text searched (kicker, byline and body)
+    lead: str               # preview shown under the title
+
+
+# --- text and tokens ---------------------------------------------------------------
+
+def normalize(text: str) -> str:
+    """NFKC (full-width Ｎ９５ -> N95) and lowercase; the worker does the same to queries."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def html_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def lead_of(content: str, limit: int = LEAD_CHARS) -> str:
+    """The first body paragraphs (no headline, kicker or byline), cut to `limit` characters."""
+    body = _DROP.sub(" ", content)
+    paragraphs = [html_text(p) for p in _PARA.findall(body)]
+    text = " ".join(p for p in paragraphs if p) or html_text(body)
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def runs(text: str) -> list[str]:
+    """Han runs and Latin/digit words of normalized text, in order."""
+    return _RUN.findall(normalize(text))
+
+
+def is_han(run: str) -> bool:
+    return "\u3400" <= run[0]
+
+
+def bigrams(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def text_tokens(text: str) -> set[str]:
+    """Search tokens of body text: Han bigrams and Latin/digit words."""
+    out: set[str] = set()
+    for run in runs(text):
+        if is_han(run):
+            out.update(bigrams(run))
+        else:
+            out.add(run)
+    return out
+
+
+def title_tokens(title: str) -> set[str]:
+    """Title tokens: as body text, plus each Han character as `^` + character."""
+    out = text_tokens(title)
+    for run in runs(title):
+        if is_han(run):
+            out.update(TITLE_CHAR + ch for ch in run)
+    return out
+
+
+def query_tokens(query: str) -> list[str]:
+    """Tokens a query must all match (AND). A lone Han character searches titles, and
+    only when the query has nothing longer. Mirrors queryTokens() in the worker."""
+    parts = runs(query)
+    long_tokens = [t for r in parts for t in (bigrams(r) if is_han(r) else [r]) if not is_han(r) or len(r) > 1]
+    if long_tokens:
+        return list(dict.fromkeys(long_tokens))
+    return list(dict.fromkeys(TITLE_CHAR + r for r in parts if is_han(r)))
+
+
+def bucket_of(token: str, buckets: int) -> int:
+    """FNV-1a 32-bit of the UTF-8 bytes, modulo a power-of-two bucket count."""
+    h = 0x811C9DC5
+    for byte in token.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h & (buckets - 1)
+
+
+# --- binary coding --------------------------------------------------------------------
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def encode_ids(ids: list[int]) -> bytes:
+    """Count, then ascending ids as gaps (the first gap is from -1, so never negative)."""
+    out = bytearray(varint(len(ids)))
+    prev = -1
+    for i in ids:
+        out += varint(i - prev - 1)
+        prev = i
+    return bytes(out)
+
+
+def encode_shard(postings: dict[str, tuple[list[int], list[int]]]) -> bytes:
+    """Tokens sorted by their UTF-8 bytes (stable files); per token: length, bytes,
+    all ids, title ids."""
+    out = bytearray(varint(len(postings)))
+    for raw, token in sorted((t.encode("utf-8"), t) for t in postings):
+        every, titled = postings[token]
+        out += varint(len(raw)) + raw + encode_ids(every) + encode_ids(titled)
+    return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    n = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        n |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return n, pos
+        shift += 7
+
+
+def _read_ids(data: bytes, pos: int) -> tuple[list[int], int]:
+    count, pos = _read_varint(data, pos)
+    ids, prev = [], -1
+    for _ in range(count):
+        gap, pos = _read_varint(data, pos)
+        prev += gap + 1
+        ids.append(prev)
+    return ids, pos
+
+
+def decode_shard(data: bytes) -> dict[str, tuple[list[int], list[int]]]:
+    """Inverse of encode_shard (tests and bench use it; the worker has its own)."""
+    count, pos = _read_varint(data, 0)
+    out = {}
+    for _ in range(count):
+        length, pos = _read_varint(data, pos)
+        token = data[pos:pos + length].decode("utf-8")
+        pos += length
+        every, pos = _read_ids(data, pos)
+        titled, pos = _read_ids(data, pos)
+        out[token] = (every, titled)
+    return out
+
+
+# --- building ----------------------------------------------------------------------------
+
+def order_docs(docs: Iterable[Doc]) -> list[Doc]:
+    """Newest first, then by location: doc id order = tie-break order of results."""
+    docs = sorted(docs, key=lambda d: d.location)
+    return sorted(docs, key=lambda d: d.date, reverse=True)
+
+
+def doc_tokens(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
+    """(every token of the doc, the tokens found in its title)."""
+    titled = title_tokens(doc.title)
+    return frozenset(titled | text_tokens(doc.text)), frozenset(titled)
+
+
+def invert(token_sets: list[tuple[frozenset[str], frozenset[str]]]) -> dict[str, tuple[list[int], list[int]]]:
+    """token -> (ascending ids holding it, ascending ids holding it in the title)."""
+    postings: dict[str, tuple[list[int], list[int]]] = {}
+    for doc_id, (every, titled) in enumerate(token_sets):
+        for token in every:
+            entry = postings.get(token)
+            if entry is None:
+                entry = postings[token] = ([], [])
+            entry[0].append(doc_id)
+        for token in titled:
+            postings[token][1].append(doc_id)
+    return postings
+
+
+def bucket_count(postings: dict[str, tuple[list[int], list[int]]]) -> int:
+    """A power of two giving shards of about TARGET_SHARD_BYTES (estimated: ~1.5 bytes a posting)."""
+    estimate = sum(len(t.encode("utf-8")) + 3 + 1.5 * len(e) for t, (e, _) in postings.items())
+    buckets = MIN_BUCKETS
+    while buckets < MAX_BUCKETS and estimate / buckets > TARGET_SHARD_BYTES:
+        buckets *= 2
+    return buckets
+
+
+def build_files(docs: Iterable[Doc], token_sets=None) -> dict[str, bytes]:
+    """Every index file (path under search/shards/ -> bytes), deterministic for the same docs.
+    `token_sets`, if given, maps a doc to its doc_tokens (a cache)."""
+    ordered = order_docs(docs)
+    sets = [token_sets(d) if token_sets else doc_tokens(d) for d in ordered]
+    postings = invert(sets)
+    buckets = bucket_count(postings)
+    by_bucket: list[dict] = [{} for _ in range(buckets)]
+    for token, entry in postings.items():
+        by_bucket[bucket_of(token, buckets)][token] = entry
+    width = len(f"{buckets - 1:x}")
+    files = {f"b/{i:0{width}x}.bin": encode_shard(b) for i, b in enumerate(by_bucket)}
+    for start in range(0, len(ordered), CHUNK):
+        rows = [[d.location, d.title, d.date, d.section, d.lead] for d in ordered[start:start + CHUNK]]
+        files[f"d/{start // CHUNK}.json"] = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    meta = {"format": FORMAT, "docs": len(ordered), "buckets": buckets, "width": width, "chunk": CHUNK,
+            "version": digest.hexdigest()[:12], "tokens": len(postings)}
+    files["meta.json"] = json.dumps(meta, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def write_index(site_dir: Path, files: dict[str, bytes]) -> int:
+    """Write the files into a fresh folder next to search/shards, then swap it in: a
+    reader (or a failed build) never sees half an index. Returns the bytes written."""
+    target = Path(site_dir) / SHARDS_DIR
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".shards.", dir=target.parent))
+    try:
+        for sub in {Path(name).parent for name in files}:
+            (staging / sub).mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        old = None
+        if target.exists():
+            old = target.parent / f".shards.old.{os.getpid()}"
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sum(len(d) for d in files.values())
+
+
+# --- reading back (tests, bench/search_probe.py) -------------------------------------------
+
+@dataclass
+class LoadedIndex:
+    meta: dict
+    rows: list[list]                                        # doc id -> [location, title, date, section, lead]
+    postings: dict[str, tuple[list[int], list[int]]]
+
+
+def load_index(shards_dir: Path) -> LoadedIndex:
+    """Every file of a written index, decoded."""
+    shards_dir = Path(shards_dir)
+    meta = json.loads((shards_dir / "meta.json").read_text(encoding="utf-8"))
+    rows: list[list] = []
+    for n in range((meta["docs"] + meta["chunk"] - 1) // meta["chunk"]):
+        rows += json.loads((shards_dir / "d" / f"{n}.json").read_text(encoding="utf-8"))
+    postings: dict = {}
+    for i in range(meta["buckets"]):
+        postings.update(decode_shard((shards_dir / "b" / f"{i:0{meta['width']}x}.bin").read_bytes()))
+    return LoadedIndex(meta, rows, postings)
+
+
+def search(index: LoadedIndex, query: str) -> list[str]:
+    """Locations matching every query token, best first, ranked as the worker ranks them
+    (more tokens in the title, then newer)."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return []
+    lists = []
+    for token in tokens:
+        every, titled = index.postings.get(token, ([], []))
+        lists.append((set(every), set(every if token.startswith(TITLE_CHAR) else titled)))
+    ids = set.intersection(*(every for every, _ in lists))
+    ranked = sorted(ids, key=lambda i: (-sum(i in titled for _, titled in lists), i))
+    return [index.rows[i][0] for i in ranked]

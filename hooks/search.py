@@ -1,0 +1,62 @@
+"""MkDocs hook: sharded search on the hosted site (`extra.search_shards: true`).
+
+Every page leaves Material's own index (so the build does no jieba segmentation),
+the articles' text is collected in the parent process once MkDocs has converted
+them (page.content, before hooks/perf.py forks), and the shard files are written
+after the build. overrides/main.html points Material's search at our worker
+(docs/assets/search/worker.js). Logic: generator/search_shards.py.
+"""
+import re
+import time
+from pathlib import Path
+
+from markupsafe import Markup
+from material.plugins.blog.structure import Post
+from mkdocs.plugins import get_plugin_logger
+
+from generator import search_shards as shards
+
+log = get_plugin_logger(__name__)
+WORKER = "assets/search/worker.js"
+_state: dict = {}
+_CONFIG_SEARCH = re.compile(r'("search":\s*")[^"]*(")')
+
+
+def enabled(config) -> bool:
+    return bool((config.extra or {}).get("search_shards"))
+
+
+def on_config(config):
+    _state["docs"] = {}
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    if enabled(config):
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    if enabled(config) and isinstance(page, Post):
+        created = page.config.date.created
+        _state["docs"][page.url] = shards.Doc(
+            location=page.url, title=page.title or "", date=created.strftime("%Y-%m-%d") if created else "",
+            section=str(page.meta.get("section") or ""), text=shards.html_text(html), lead=shards.lead_of(html))
+    return html
+
+
+def on_env(env, config, files):
+    env.filters["shard_search_worker"] = lambda block, url: Markup(_CONFIG_SEARCH.sub(
+        lambda m: m.group(1) + str(url) + m.group(2), str(block), count=1))
+    return env
+
+
+def on_post_build(config):
+    if not enabled(config):
+        return
+    start = time.perf_counter()
+    files = shards.build_files(_state["docs"].values())
+    size = shards.write_index(Path(config.site_dir), files)
+    log.info(f"search shards: {len(_state['docs'])} articles, {len(files)} files, "
+             f"{size / 1e6:.1f} MB in {time.perf_counter() - start:.1f}s")

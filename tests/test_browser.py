@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import re
 import shutil
 import threading
 from pathlib import Path
 
 import frontmatter
+import jieba
 import pytest
+
+from generator import search_shards
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -139,74 +141,94 @@ def page_date_label(iso: str) -> str:
     return f"{y}年{m}月{d}日"
 
 
-def load_index(root: Path) -> dict:
-    return json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+def load_index(root: Path) -> search_shards.LoadedIndex:
+    return search_shards.load_index(root / "site" / search_shards.SHARDS_DIR)
 
 
-def _terms(index: dict) -> set[str]:
-    sep = re.compile(index["config"]["separator"])
-    out: set[str] = set()
-    for doc in index["docs"]:
-        for f in ("title", "text"):
-            out.update(t.lower() for t in sep.split(doc.get(f) or "") if t)
-        for tag in doc.get("tags") or []:
-            out.update(t.lower() for t in sep.split(tag) if t)
-    return out
+def post_texts(root: Path) -> dict[str, str]:
+    """Article id -> its Markdown body (every generated post)."""
+    return {p["id"]: p["_text"].split("\n---\n", 1)[1] for p in posts(root)}
 
 
-def _article_docs(index: dict) -> list[dict]:
-    return [d for d in index["docs"] if re.search(r"/\d{12}\.html", d["location"])]
+def sub_word_only_query(root: Path) -> tuple[str, set[str]]:
+    """A two-character word jieba never cuts out of the sample text (it only occurs inside
+    longer words, the way 邮政 sits in 国家邮政局), and the ids of the articles holding it."""
+    texts = post_texts(root)
+    words = [w for t in texts.values() for w in jieba.cut(t)]
+    whole = set(words)
+    for w in words:
+        if len(w) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w):
+            for i in range(1, len(w) - 2):
+                sub = w[i:i + 2]
+                if not any(x.startswith(sub) for x in whole):
+                    return sub, {a for a, t in texts.items() if sub in t}
+    raise AssertionError("no sub-word-only word in the sample text")
 
 
-def sub_word_only_query(index: dict) -> tuple[str, set[str]]:
-    """A word found only through the search-mode words: no accurate-mode term starts with it
-    (nor with its first character, which Material would otherwise search as a prefix)."""
-    terms = _terms(index)
-    for doc in _article_docs(index):
-        for word in (doc.get("text_words") or "").split("\u200b"):
-            if len(word) >= 2 and word[0] not in terms and not any(t.startswith(word) for t in terms):
-                pages = {d["location"].split("#")[0] for d in index["docs"]
-                         if word in (d.get("text_words") or "").split("\u200b") + (d.get("title_words") or "").split("\u200b")}
-                return word, pages
-    raise AssertionError("no sub-word-only word in the sample index")
-
-
-def title_vs_body_query(index: dict) -> tuple[str, str]:
-    """A word in exactly one article title that other articles have only in their body."""
-    sep = re.compile(index["config"]["separator"])
-    terms = _terms(index)
-    docs = _article_docs(index)
-    for doc in docs:
-        for word in sep.split(doc["title"]):
-            if len(word) < 2 or not re.match(r"^[\u4e00-\u9fff]+$", word) or word[0] in terms:
+def title_vs_body_query(index: search_shards.LoadedIndex, root: Path) -> tuple[str, str]:
+    """A two-character word in exactly one article title that other articles have only in their body."""
+    texts = post_texts(root)
+    titles = {row[0]: row[1] for row in index.rows}
+    for location, title in titles.items():
+        for i in range(len(title) - 1):
+            word = title[i:i + 2]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", word):
                 continue
-            in_titles = [d for d in docs if word in sep.split(d["title"])]
-            in_bodies = [d for d in docs if d not in in_titles and word in sep.split(d.get("text") or "")]
-            if len(in_titles) == 1 and in_bodies:
-                return word, doc["location"].split("#")[0]
+            in_titles = [loc for loc, t in titles.items() if word in t]
+            in_bodies = [a for a, t in texts.items() if word in t and not location.endswith(f"/{a}.html")]
+            if in_titles == [location] and in_bodies:
+                return word, location
     raise AssertionError("no title word that other articles carry in their body")
+
+
+def first_result_bytes(page, server: str, query: str) -> tuple[int, list[str]]:
+    """Open the home page fresh, type `query`; bytes of every response (page, assets,
+    worker, shards) until the first result shows, and the search files fetched."""
+    seen: list[tuple[str, int]] = []
+
+    def record(response):
+        try:
+            seen.append((response.url, len(response.body())))
+        except Exception:       # noqa: BLE001 - redirects have no body
+            pass
+
+    page.on("response", record)
+    page.goto(server + "index.html")
+    search(page, query)
+    page.remove_listener("response", record)
+    return sum(n for _, n in seen), [u for u, _ in seen if "/search/" in u]
 
 
 def test_chinese_search(page, server, built_site):
     all_posts = posts(built_site)
     index = load_index(built_site)
-    page.goto(server + "index.html")
 
     target = next(m for m in all_posts if "墩苗计划" in m["_text"])
+    fetched, search_files = first_result_bytes(page, server, "墩苗计划")
+    assert fetched <= 2 * 1000 * 1000, fetched
+    assert any("/search/shards/b/" in u for u in search_files) and any("/search/shards/d/" in u for u in search_files)
+    assert sum(1 for u in search_files if "/shards/b/" in u) < index.meta["buckets"], "fetched every shard"
     results = search(page, "墩苗计划")
     assert results and results[0].endswith(f"/{target['id']}.html"), results
     shot(page, "06-search-dunmiao", full_page=False)
 
     assert len(search(page, "邮政")) >= 10
+    assert "<mark>邮政</mark>" in page.locator(".md-search-result__item").first.inner_html()
     shot(page, "07-search-youzheng", full_page=False)
 
-    word, pages = sub_word_only_query(index)
+    word, ids = sub_word_only_query(built_site)
     results = search(page, word)
-    assert results and results[0].removeprefix(server) in pages, (word, results, pages)
+    found = {r.rsplit("/", 1)[-1].removesuffix(".html") for r in results}
+    assert ids and ids <= found, (word, results, ids)
 
-    word, title_page = title_vs_body_query(index)
+    word, title_page = title_vs_body_query(index, built_site)
     results = search(page, word)
     assert len(results) >= 2 and results[0].removeprefix(server) == title_page, (word, results)
+
+    one_char = search(page, "邮")                          # one character: articles with it in the title
+    expected = search_shards.search(index, "邮")
+    assert one_char and one_char[0].removeprefix(server) == expected[0], (one_char, expected)
+    assert str(len(expected)) in page.locator(".md-search-result__meta").inner_text()
 
     # Open the first result of the first query, as a reader would.
     search(page, "墩苗计划")

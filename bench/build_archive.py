@@ -225,6 +225,10 @@ def site_stats(site: Path) -> dict:
         data = index.read_bytes()
         out["search_index_bytes"] = len(data)
         out["search_index_gzip_bytes"] = len(gzip.compress(data, 6))
+    shards = [p for p in (site / "search" / "shards").rglob("*") if p.is_file()]
+    if shards:                  # hosted search index (generator/search_shards.py)
+        out["search_shards_bytes"] = sum(p.stat().st_size for p in shards)
+        out["search_shards_files"] = len(shards)
     return out
 
 

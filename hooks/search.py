@@ -6,10 +6,12 @@ them (page.content, before hooks/perf.py forks), and the shard files are written
 after the build. overrides/main.html points Material's search at our worker
 (docs/assets/search/worker.js). Logic: generator/search_shards.py.
 """
+import json
 import re
 import time
 from pathlib import Path
 
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from material.plugins.blog.structure import Post
 from mkdocs.plugins import get_plugin_logger
@@ -19,7 +21,7 @@ from generator import search_shards as shards
 log = get_plugin_logger(__name__)
 WORKER = "assets/search/worker.js"
 _state: dict = {}
-_CONFIG_SEARCH = re.compile(r'("search":\s*")[^"]*(")')
+_CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
 def enabled(config) -> bool:
@@ -47,9 +49,19 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
-    env.filters["shard_search_worker"] = lambda block, url: Markup(_CONFIG_SEARCH.sub(
-        lambda m: m.group(1) + str(url) + m.group(2), str(block), count=1))
+    env.filters["shard_search_config"] = shard_search_config
     return env
+
+
+def shard_search_config(block, worker_url) -> Markup:
+    """Material's `__config` script with our worker, and a result count that says results stop at MAX_RESULTS."""
+    m = _CONFIG_SCRIPT.search(str(block))
+    if m is None:
+        raise ValueError("no <script id=\"__config\"> in Material's config block")
+    data = json.loads(m.group(2))
+    data["search"] = str(worker_url)
+    data["translations"]["search.result.other"] += f"（最多列出 {shards.MAX_RESULTS} 个）"
+    return Markup(m.string[:m.start(2)] + str(htmlsafe_json_dumps(data)) + m.string[m.end(2):])
 
 
 def on_post_build(config):

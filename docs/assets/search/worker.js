@@ -5,15 +5,14 @@
  * search/shards/: a query is cut into Han bigrams / Latin words like the index, only
  * the shards of those tokens are fetched, postings are intersected (AND), ranked
  * (title hits first, then newer), and the doc metadata of the best results fetched.
- * Results come in two waves: the first FIRST at once, then up to MORE.
+ * Results come in two waves: meta.first at once, then up to meta.max.
  * Plain JS, no build step. Keep queryTokens/bucketOf in step with the Python side.
  */
 "use strict"
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-const FIRST = 20, MORE = 50
 const TITLE_CHAR = "^"
-const HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+const HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 const RUN = new RegExp(`[${HAN}]+|[0-9a-z]+`, "g")
 const BASE = new URL("../../search/shards/", self.location.href)
 
@@ -177,12 +176,13 @@ async function search(query, seq) {
   const lists = await Promise.all(tokens.map(postings))
   const ids = rank(lists)
   if (seq !== latest) return
+  const m = await loadMeta()
   const parts = [...new Set(runs(query))]
-  const first = await items(ids.slice(0, FIRST), parts)
+  const first = await items(ids.slice(0, m.first), parts)
   if (seq !== latest) return
   postMessage({ type: RESULT, data: { items: first } })
-  if (ids.length > FIRST) {
-    const more = await items(ids.slice(0, MORE), parts)
+  if (ids.length > m.first) {
+    const more = await items(ids.slice(0, m.max), parts)
     if (seq === latest) postMessage({ type: RESULT, data: { items: more } })
   }
 }

@@ -57,11 +57,11 @@ class Candidate:
 
 
 def ngrams(text: str, n: int) -> set[str]:
-    t = "".join(ch for ch in text if not ch.isspace())
+    t = "".join(text.split())
     return {t[i: i + n] for i in range(len(t) - n + 1)}
 
 
-def weighted_grams(line: str, df: dict[str, int], n_docs: int) -> list[tuple[str, float]]:
+def weighted_grams(line: str, df: "GramCounts", n_docs: int) -> list[tuple[str, float]]:
     """A headline line's n-grams with their rarity weights (never across a line break:
     two lines of one group may belong to different articles)."""
     out = []
@@ -87,15 +87,27 @@ def word_weight(df: int, n_docs: int) -> float:
     return math.log((n_docs + 1) / df)
 
 
-def document_frequencies(texts: list[str]) -> dict[str, int]:
-    df: dict[str, int] = {}
-    for t in texts:
-        grams = set()
-        for n in NGRAMS:
-            grams |= ngrams(t, n)
-        for g in grams:
-            df[g] = df.get(g, 0) + 1
-    return df
+class GramCounts:
+    """Document frequencies of character n-grams among a file's article texts: in how many
+    texts (spaces removed) each gram occurs. Counted on demand: only the grams of headline
+    lines are ever asked for, a tiny share of the grams of all texts."""
+
+    def __init__(self, texts: list[str]):
+        self._texts = ["".join(t.split()) for t in texts]
+        self._counts: dict[str, int] = {}
+
+    def get(self, gram: str, default: int = 0) -> int:
+        n = self._counts.get(gram)
+        if n is None:
+            n = self._counts[gram] = sum(1 for t in self._texts if gram in t)
+        return n or default
+
+    def __contains__(self, gram: str) -> bool:
+        return self.get(gram) > 0
+
+
+def document_frequencies(texts: list[str]) -> GramCounts:
+    return GramCounts(texts)
 
 
 @dataclass

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from .text import despace, ends_with_terminal, is_spaced_out, line_width
@@ -21,11 +22,18 @@ class Line:
     @classmethod
     def of(cls, no: int, raw: str) -> "Line":
         raw = raw.strip()
-        return cls(no, raw, line_width(raw), ends_with_terminal(raw), is_spaced_out(raw))
+        return cls(no, raw, *measure(raw))
 
     @property
     def clean(self) -> str:
         return despace(self.raw)
+
+
+@lru_cache(maxsize=1 << 14)
+def measure(raw: str) -> tuple[float, bool, bool]:
+    """(width, ends on a terminal mark, letter-spaced) of a stripped line. Pure; a file is
+    split into pages twice (reading, then the conservation check), so it is cached."""
+    return line_width(raw), ends_with_terminal(raw), is_spaced_out(raw)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from operator import add
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Optional
 
 from .text import is_ideograph
@@ -36,6 +37,8 @@ COLUMN_CHANGE = 3.0
 """Price of a column width change inside an article (text flowing around a picture)."""
 
 F, C, H = "F", "C", "H"  # first line of a paragraph, continuation line, heading line
+KINDS = ((F, False), (F, True), (C, False), (C, True), (H, True))
+"""Line states in their tie-breaking order: (label, ends its paragraph)."""
 
 
 @dataclass
@@ -152,9 +155,10 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
     the winning predecessor is looked up again along the chosen path (`_predecessor`),
     which is what makes this fast enough for a 10,000-article archive.
     """
-    kinds = [(F, False), (F, True), (C, False), (C, True)] + ([(H, True)] if allow_headings else [])
-    rooms = [c - INDENT for c in cols]
+    kinds = KINDS if allow_headings else KINDS[:-1]
+    col_key = tuple(cols)
     own_memo: dict = {}
+    bigs = [BIG] * len(cols)
     forward: list[tuple] = []
     owns: list[tuple] = []
     prev: tuple = ()
@@ -163,14 +167,19 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
         key = (_facts_key(ln), first)
         own = own_memo.get(key)
         if own is None:
-            own = own_memo[key] = _own_costs(ln, kinds, cols, cols if first else rooms)
+            own = own_memo[key] = _own_costs(key[0], allow_headings, col_key, first)
         owns.append(own)
         if i == 0:
             cur = tuple([o + _start_cost(label, flush_first) for o in own[k]]
                         for k, (label, _) in enumerate(kinds))
         else:
-            into = {need: _best_into(prev, kinds, need) for need in (True, False)}
-            cur = tuple(list(map(add, into[label != C], own[k])) for k, (label, _) in enumerate(kinds))
+            after_end = _cheapest_in((prev[1], prev[3], prev[4]) if allow_headings else (prev[1], prev[3]),
+                                     bigs)  # into F and H: from states ending their block
+            after_run = _cheapest_in(prev[0:4:2], bigs)  # into C: from running states
+            cur = (list(map(add, after_end, own[0])), list(map(add, after_end, own[1])),
+                   list(map(add, after_run, own[2])), list(map(add, after_run, own[3])))
+            if allow_headings:
+                cur += (list(map(add, after_end, own[4])),)
         forward.append(cur)
         prev = cur
     n_col = len(cols)
@@ -199,8 +208,14 @@ def _start_cost(label: str, flush_first: bool) -> float:
     return 1.0 if label == C else 0.5
 
 
-def _own_costs(ln: LineFacts, kinds: list, cols: list[float], rooms: list[float]) -> tuple:
-    """Per kind, the line's own cost under every column width (see line_cost)."""
+@lru_cache(maxsize=1 << 16)
+def _own_costs(key: tuple, allow_headings: bool, cols: tuple, first: bool) -> tuple:
+    """Per kind, the own cost of a line (given by its _facts_key) under every column width.
+
+    Pure, and the same few line shapes and column sets recur page after page: cached."""
+    ln = LineFacts(*key[:6], 0, *key[6:])
+    kinds = KINDS if allow_headings else KINDS[:-1]
+    rooms = cols if first else [c - INDENT for c in cols]
     return tuple([line_cost(ln, label, ends, col, room) for col, room in zip(cols, rooms)]
                  for label, ends in kinds)
 
@@ -211,11 +226,11 @@ def _facts_key(ln: LineFacts) -> tuple:
             ln.phrase_gap, ln.bare_gap)
 
 
-def _best_into(prev: tuple, kinds: list, need_ended: bool) -> list[float]:
-    """Per column, the cheapest way into a state that needs a finished (or a running)
-    line before it: from the same column, or from any column at the price of a change
-    (the value of a first-strict-minimum search started at BIG)."""
-    same = list(map(min, *[prev[k] for k, (_, e) in enumerate(kinds) if e == need_ended], [BIG] * len(prev[0])))
+def _cheapest_in(prev: tuple, bigs: list[float]) -> list[float]:
+    """Per column, the cheapest way into a state from the given predecessor kinds: from
+    the same column, or from any column at the price of a change (the value of a
+    first-strict-minimum search started at BIG: a min of floats is order-free)."""
+    same = list(map(min, *prev, bigs))
     cap = min(same) + COLUMN_CHANGE
     return [v if v < cap else cap for v in same]
 
@@ -259,29 +274,29 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
     if n < 2:
         return []
     n_col = len(forward[0][0])
+    bigs = [BIG] * n_col
+    heads = len(kinds) > 4
     backward: list = [None] * n
     backward[-1] = tuple([_end_penalty((0, label, ends))] * n_col for label, ends in kinds)
     for i in range(n - 2, -1, -1):
         own, after = owns[i + 1], backward[i + 1]
         through = [list(map(add, own[k], after[k])) for k in range(len(kinds))]
-        here = {}
-        for need in (True, False):
-            same = list(map(min, *[through[k] for k, (label, _) in enumerate(kinds) if (label != C) == need],
-                            [BIG] * n_col))
-            change = min(same) + COLUMN_CHANGE
-            here[need] = [v if v < change else change for v in same]
-        backward[i] = tuple(here[ends] for _, ends in kinds)
+        into_end = _cheapest_in((through[0], through[1], through[4]) if heads else through[:2], bigs)
+        into_run = _cheapest_in(through[2:4], bigs)
+        # a state ending its block goes on into F or H, a running one into C
+        backward[i] = (into_run, into_end, into_run, into_end) + ((into_end,) if heads else ())
     out = []
+    groups = {"run": (0, 2), "break": (1, 3), "heading": (4,) if heads else ()}
     for i in range(n):
         chosen = decision(*path[i])
+        fwd, bwd = forward[i], backward[i]
         best: dict = {}
         for d in DECISION_ORDER:
-            if d == chosen:
+            if d == chosen or not groups[d]:
                 continue
-            vals = [min(map(add, forward[i][k], backward[i][k])) for k, st in enumerate(kinds)
-                    if decision(*st) == d]
-            if vals and min(vals) < BIG:
-                best[d] = min(vals)
+            low = min(min(map(add, fwd[k], bwd[k])) for k in groups[d])
+            if low < BIG:
+                best[d] = low
         if best:
             other = min(best, key=best.get)
             if best[other] - total < margin:

@@ -54,7 +54,7 @@ def line_width(line: str) -> float:
 
 def non_space(text: str) -> str:
     """The text without any whitespace: what conservation counts."""
-    return "".join(c for c in text if not c.isspace())
+    return "".join(text.split())  # str.split() cuts at exactly the characters isspace() names
 
 
 def is_spaced_out(line: str) -> bool:

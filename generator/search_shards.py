@@ -7,8 +7,8 @@ into small files the browser fetches on demand (see docs/assets/search/worker.js
 - tokens: every Han character bigram (so 邮政 finds 国家邮政局 with no dictionary),
   lowercased Latin/digit words (n95, ems), and the single Han characters of titles
   (`^` + character: a one-character query finds articles with it in the title);
-- `search/shards/b/XXX.bin`: postings bucketed by a stable hash (FNV-1a 32) of the
-  token. Per token: its UTF-8 bytes, the doc ids holding it and the subset holding it
+- `search/shards/b/XXX.bin`: postings bucketed by a stable hash (FNV-1a 32 over the
+  code points) of the token. Per token: its UTF-8 bytes, the doc ids holding it and the subset holding it
   in the title, each list delta + varint coded;
 - `search/shards/d/N.json`: doc metadata [location, title, date, section, lead] in
   chunks of CHUNK docs; doc ids run newest first, so ties rank newer first for free;
@@ -31,6 +31,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+import numpy as np
 
 FORMAT = 1
 FIRST_RESULTS = 20              # the worker answers with these at once ...
@@ -133,11 +135,14 @@ def query_tokens(query: str) -> list[str]:
     return list(dict.fromkeys(TITLE_CHAR + r for r in parts if is_han(r)))
 
 
+FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
+
+
 def bucket_of(token: str, buckets: int) -> int:
-    """FNV-1a 32-bit of the UTF-8 bytes, modulo a power-of-two bucket count."""
-    h = 0x811C9DC5
-    for byte in token.encode("utf-8"):
-        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    """FNV-1a 32-bit over the token's code points, modulo a power-of-two bucket count."""
+    h = FNV_OFFSET
+    for ch in token:
+        h = ((h ^ ord(ch)) * FNV_PRIME) & 0xFFFFFFFF
     return h & (buckets - 1)
 
 
@@ -236,35 +241,159 @@ def invert(token_sets: list[tuple[frozenset[str], frozenset[str]]]) -> dict[str,
     return {token: (ids, title_ids.get(token, [])) for token, ids in every_ids.items()}
 
 
-def bucket_count(postings: dict[str, tuple[list[int], list[int]]]) -> int:
-    """A power of two giving shards of about TARGET_SHARD_BYTES (estimated: ~1.5 bytes a posting)."""
-    estimate = sum(len(t.encode("utf-8")) + 3 + 1.5 * len(e) for t, (e, _) in postings.items())
+def bucket_count(tokens: int, postings: int) -> int:
+    """A power of two giving shards of about TARGET_SHARD_BYTES (~9 bytes a token, ~1.2 a posting)."""
+    estimate = 9 * tokens + 1.2 * postings
     buckets = MIN_BUCKETS
     while buckets < MAX_BUCKETS and estimate / buckets > TARGET_SHARD_BYTES:
         buckets *= 2
     return buckets
 
 
-def build_files(docs: Iterable[Doc], token_sets=None) -> dict[str, bytes]:
-    """Every index file (path under search/shards/ -> bytes), deterministic for the same docs.
-    `token_sets`, if given, maps a doc to its doc_tokens (a cache)."""
-    ordered = order_docs(docs)
-    sets = [token_sets(d) if token_sets else doc_tokens(d) for d in ordered]
-    postings = invert(sets)
-    buckets = bucket_count(postings)
-    by_bucket: list[dict] = [{} for _ in range(buckets)]
-    for token, entry in postings.items():
-        by_bucket[bucket_of(token, buckets)][token] = entry
+# The builder works on integer token codes with numpy (10,000 articles hold ~10 million
+# postings: a dict of lists in Python costs ~30 s there). A token of one or two
+# characters is its code points, (first << 21) | second; a longer one (a Latin word) is
+# LONG_BASE + its rank in the sorted list of long tokens.
+_SHIFT = 21
+_LOW = (1 << _SHIFT) - 1
+LONG_BASE = 1 << 43
+
+
+def short_code(token: str) -> int:
+    return ord(token[0]) if len(token) == 1 else (ord(token[0]) << _SHIFT) | ord(token[1])
+
+
+def _han_bigram_codes(text: str) -> np.ndarray:
+    """Codes of every Han bigram of the text (repeats included)."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    han = ((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+    pair = han[:-1] & han[1:]
+    return (cp[:-1][pair] << _SHIFT) | cp[1:][pair]
+
+
+def _split_tokens(tokens: Iterable[str]) -> tuple[list[int], list[str]]:
+    short, long = [], []
+    for t in tokens:
+        (short.append(short_code(t)) if len(t) <= 2 else long.append(t))
+    return short, long
+
+
+def _latin_tokens(text: str) -> set[str]:
+    return {w.lower() if w.isascii() else normalize(w) for w in _LATIN.findall(text)}
+
+
+def _doc_codes(docs: list[Doc]) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
+    """Per doc: sorted unique codes of all its tokens and of its title tokens; the long-token list."""
+    raw = []
+    vocab: set[str] = set()
+    for d in docs:
+        titled_short, titled_long = _split_tokens(title_tokens(d.title))
+        body_short, body_long = _split_tokens(_latin_tokens(d.text))
+        vocab.update(titled_long, body_long)
+        raw.append((_han_bigram_codes(d.text), titled_short, body_short, set(titled_long), set(body_long)))
+    long_tokens = sorted(vocab)
+    long_id = {t: LONG_BASE + i for i, t in enumerate(long_tokens)}
+    every, titled = [], []
+    for bigram_codes, t_short, b_short, t_long, b_long in raw:
+        t_codes = np.array(t_short + [long_id[t] for t in t_long], dtype=np.int64)
+        b_codes = np.array(b_short + [long_id[t] for t in b_long], dtype=np.int64)
+        every.append(np.unique(np.concatenate([bigram_codes, t_codes, b_codes])))
+        titled.append(np.unique(t_codes))
+    return every, titled, long_tokens
+
+
+def _postings(per_doc: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted unique codes, start of each code's run, doc ids) with doc ids ascending per code."""
+    lengths = np.fromiter((len(a) for a in per_doc), dtype=np.int64, count=len(per_doc))
+    codes = np.concatenate(per_doc) if per_doc else np.zeros(0, np.int64)
+    ids = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
+    order = np.argsort(codes, kind="stable")          # stable: ids stay ascending within a code
+    codes, ids = codes[order], ids[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
+    return codes[starts], starts, ids
+
+
+def _varint_stream(ids: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gap varints of every posting list, back to back, and each list's byte offset (+ the end)."""
+    prev = np.r_[-1, ids[:-1]] if len(ids) else ids
+    if len(ids):
+        prev[starts] = -1
+    gaps = ids - prev - 1
+    nbytes = 1 + (gaps >= 1 << 7) + (gaps >= 1 << 14) + (gaps >= 1 << 21) + (gaps >= 1 << 28)
+    ends = np.cumsum(nbytes)
+    first = ends - nbytes
+    out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    for k in range(5):
+        sel = nbytes > k
+        if not sel.any():
+            break
+        out[first[sel] + k] = ((gaps[sel] >> (7 * k)) & 0x7F) | np.where(nbytes[sel] > k + 1, 0x80, 0)
+    offsets = np.r_[first[starts], ends[-1]] if len(ids) else np.zeros(1, np.int64)
+    return out, offsets
+
+
+def _buckets_of(codes: np.ndarray, long_tokens: list[str], buckets: int) -> np.ndarray:
+    """bucket_of for every code, vectorized for one- and two-character tokens."""
+    out = np.empty(len(codes), dtype=np.int64)
+    short = codes < LONG_BASE
+    c = codes[short]
+    first, second = c >> _SHIFT, c & _LOW
+    h = np.full(len(c), FNV_OFFSET, dtype=np.uint64)
+    two = first > 0
+    h[two] = ((h[two] ^ first[two].astype(np.uint64)) * np.uint64(FNV_PRIME)) & np.uint64(0xFFFFFFFF)
+    h = ((h ^ second.astype(np.uint64)) * np.uint64(FNV_PRIME)) & np.uint64(0xFFFFFFFF)
+    out[short] = (h & np.uint64(buckets - 1)).astype(np.int64)
+    out[~short] = [bucket_of(long_tokens[int(x) - LONG_BASE], buckets) for x in codes[~short]]
+    return out
+
+
+def _token_text(code: int, long_tokens: list[str]) -> str:
+    if code >= LONG_BASE:
+        return long_tokens[code - LONG_BASE]
+    return chr(code) if code <= _LOW else chr(code >> _SHIFT) + chr(code & _LOW)
+
+
+def build_shards(docs: list[Doc]) -> tuple[dict[str, bytes], int]:
+    """The shard files (encode_shard's format) of docs in id order, and the token count."""
+    every, titled, long_tokens = _doc_codes(docs)
+    codes, starts, ids = _postings(every)
+    t_codes, t_starts, t_ids = _postings(titled)
+    body, offsets = _varint_stream(ids, starts)
+    t_body, t_offsets = _varint_stream(t_ids, t_starts)
+    counts = np.diff(np.r_[starts, len(ids)])
+    t_counts = np.diff(np.r_[t_starts, len(t_ids)])
+    where = np.searchsorted(codes, t_codes)                  # every title token is a token
+    t_of = np.full(len(codes), -1, dtype=np.int64)
+    t_of[where] = np.arange(len(t_codes))
+    buckets = bucket_count(len(codes), len(ids))
+    owner = _buckets_of(codes, long_tokens, buckets)
+    parts: list[list[bytes]] = [[] for _ in range(buckets)]
+    body_bytes, t_body_bytes = body.tobytes(), t_body.tobytes()
+    offsets, t_offsets, counts, t_counts = offsets.tolist(), t_offsets.tolist(), counts.tolist(), t_counts.tolist()
+    for j, (code, bucket, t) in enumerate(zip(codes.tolist(), owner.tolist(), t_of.tolist())):
+        raw = _token_text(code, long_tokens).encode("utf-8")
+        titled_part = varint(t_counts[t]) + t_body_bytes[t_offsets[t]:t_offsets[t + 1]] if t >= 0 else b"\0"
+        parts[bucket].append(b"".join((varint(len(raw)), raw, varint(counts[j]),
+                                       body_bytes[offsets[j]:offsets[j + 1]], titled_part)))
     width = len(f"{buckets - 1:x}")
-    files = {f"b/{i:0{width}x}.bin": encode_shard(b) for i, b in enumerate(by_bucket)}
+    files = {f"b/{i:0{width}x}.bin": varint(len(p)) + b"".join(p) for i, p in enumerate(parts)}
+    return files, len(codes)
+
+
+def build_files(docs: Iterable[Doc]) -> dict[str, bytes]:
+    """Every index file (path under search/shards/ -> bytes), deterministic for the same docs."""
+    ordered = order_docs(docs)
+    files, tokens = build_shards(ordered)
+    buckets = sum(name.startswith("b/") for name in files)
     for start in range(0, len(ordered), CHUNK):
         rows = [[d.location, d.title, d.date, d.section, d.lead] for d in ordered[start:start + CHUNK]]
         files[f"d/{start // CHUNK}.json"] = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name])
-    meta = {"format": FORMAT, "docs": len(ordered), "buckets": buckets, "width": width, "chunk": CHUNK,
-            "first": FIRST_RESULTS, "max": MAX_RESULTS, "version": digest.hexdigest()[:12], "tokens": len(postings)}
+    meta = {"format": FORMAT, "docs": len(ordered), "buckets": buckets, "width": len(f"{buckets - 1:x}"),
+            "chunk": CHUNK, "first": FIRST_RESULTS, "max": MAX_RESULTS, "version": digest.hexdigest()[:12],
+            "tokens": tokens}
     files["meta.json"] = json.dumps(meta, separators=(",", ":")).encode("utf-8")
     return files
 

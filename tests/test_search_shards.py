@@ -6,6 +6,7 @@ import json
 import re
 
 import jieba
+import numpy as np
 import pytest
 
 from generator import search_shards as ss
@@ -47,10 +48,27 @@ def test_shard_coding_round_trips(ids):
     assert ss.varint(127) == b"\x7f" and ss.varint(128) == b"\x80\x01"
 
 
-def test_bucket_hash_is_fnv1a_of_utf8():
+def test_bucket_hash_is_fnv1a_of_code_points():
     assert ss.bucket_of("", 1 << 31) == 0x811C9DC5 & ((1 << 31) - 1)           # offset basis
     assert ss.bucket_of("a", 4096) == 0xE40C292C & 4095                   # FNV-1a 32 of b"a"
     assert all(0 <= ss.bucket_of(t, 64) < 64 for t in ("邮政", "n95", "^邮"))
+    tokens = sorted(["邮政", "n95", "^邮", "a", "7", "ems", "𠀀字", "ab"])
+    long_tokens = [t for t in tokens if len(t) > 2]
+    codes = np.array([ss.short_code(t) if len(t) <= 2 else ss.LONG_BASE + long_tokens.index(t) for t in tokens])
+    assert ss._buckets_of(codes, long_tokens, 4096).tolist() == [ss.bucket_of(t, 4096) for t in tokens]
+    assert [ss._token_text(int(c), long_tokens) for c in codes] == tokens
+
+
+def test_fast_builder_equals_the_plain_inverted_index():
+    """build_files (numpy) holds exactly the postings of doc_tokens + invert (plain Python)."""
+    docs = DOCS + [ss.Doc(f"b/{i}.html", f"第{i}期 快递 Ｎ{i}", f"2021-01-{i % 28 + 1:02d}", "", "邮政" * (i % 3) + f"x{i} 局", "")
+                   for i in range(300)]
+    files = ss.build_files(docs)
+    decoded = {}
+    for name, data in files.items():
+        if name.startswith("b/"):
+            decoded.update(ss.decode_shard(data))
+    assert decoded == ss.invert([ss.doc_tokens(d) for d in ss.order_docs(docs)])
 
 
 def test_build_is_deterministic_and_independent_of_input_order(tmp_path):

@@ -44,11 +44,10 @@ function queryTokens(query) {
   return [...new Set(parts.filter(isHan).map(r => TITLE_CHAR + r))]
 }
 
-const encoder = new TextEncoder()
-
+/* FNV-1a 32 over the token's code points */
 function bucketOf(token, buckets) {
   let h = 0x811c9dc5
-  for (const byte of encoder.encode(token)) h = Math.imul(h ^ byte, 0x01000193) >>> 0
+  for (const ch of token) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0
   return h & (buckets - 1)
 }
 

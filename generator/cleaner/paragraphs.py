@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from operator import add
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
@@ -142,49 +142,53 @@ def end_cost(ln: LineFacts, room: float) -> float:
     return cost
 
 
-def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
-                allow_headings: bool) -> tuple[float, list[tuple[str, bool]], dict]:
+def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, allow_headings: bool,
+                give_up_above: Optional[float] = None) -> Optional[tuple[float, list[tuple[str, bool]], dict]]:
     """Least-cost labelling of the lines (Viterbi over line states).
 
     A state is (column width, label, ends-its-paragraph). The column may change inside
     an article (text flowing around a picture) at a price. `flush_first`: the first line
     is not indented (a dateline opens it). Returns the cost, the labels and the run
-    (forward costs, kept so that its close calls can be measured).
+    (forward costs, kept so that its close calls can be measured); None as soon as every
+    reading costs more than `give_up_above` (costs only grow line by line).
 
     Costs are kept per kind as lists over the columns, and only the costs go forward:
     the winning predecessor is looked up again along the chosen path (`_predecessor`),
     which is what makes this fast enough for a 10,000-article archive.
     """
-    kinds = KINDS if allow_headings else KINDS[:-1]
+    heads = allow_headings
+    kinds = KINDS if heads else KINDS[:-1]
     col_key = tuple(cols)
     own_memo: dict = {}
-    bigs = [BIG] * len(cols)
     forward: list[tuple] = []
     owns: list[tuple] = []
+    lows: list[tuple[float, float]] = [(BIG, BIG)]  # per line: cheapest state before it (ended, running)
     prev: tuple = ()
     for i, ln in enumerate(lines):
         first = i == 0 and flush_first
         key = (_facts_key(ln), first)
         own = own_memo.get(key)
         if own is None:
-            own = own_memo[key] = _own_costs(key[0], allow_headings, col_key, first)
+            own = own_memo[key] = _own_costs(key[0], heads, col_key, first)
         owns.append(own)
         if i == 0:
             cur = tuple([o + _start_cost(label, flush_first) for o in own[k]]
                         for k, (label, _) in enumerate(kinds))
         else:
-            after_end = _cheapest_in((prev[1], prev[3], prev[4]) if allow_headings else (prev[1], prev[3]),
-                                     bigs)  # into F and H: from states ending their block
-            after_run = _cheapest_in(prev[0:4:2], bigs)  # into C: from running states
-            cur = (list(map(add, after_end, own[0])), list(map(add, after_end, own[1])),
-                   list(map(add, after_run, own[2])), list(map(add, after_run, own[3])))
-            if allow_headings:
-                cur += (list(map(add, after_end, own[4])),)
+            # F and H follow a state that ended its block, C a running one
+            into_end, low_end = _with_change(_min3(prev[1], prev[3], prev[4]) if heads else _min2(prev[1], prev[3]))
+            into_run, low_run = _with_change(_min2(prev[0], prev[2]))
+            if give_up_above is not None and min(low_end, low_run) > give_up_above:
+                return None
+            lows.append((low_end, low_run))
+            cur = (list(map(add, into_end, own[0])), list(map(add, into_end, own[1])),
+                   list(map(add, into_run, own[2])), list(map(add, into_run, own[3])))
+            if heads:
+                cur += (list(map(add, into_end, own[4])),)
         forward.append(cur)
         prev = cur
-    n_col = len(cols)
-    best, total = None, None
-    for ci in range(n_col):                      # first least (cost, -column) in state order
+    best = None
+    for ci in range(len(cols)):                  # first least (cost, -column) in state order
         for k, st in enumerate(kinds):
             c = prev[k][ci] + _end_penalty((ci,) + st)
             if best is None or (c, -cols[ci]) < best[0]:
@@ -193,7 +197,8 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool,
     total = best[0][0]
     path = [(ci, k)]
     for i in range(len(lines) - 1, 0, -1):
-        ci, k = _predecessor(forward[i - 1], kinds, ci, kinds[k][0] != C)
+        need_ended = kinds[k][0] != C
+        ci, k = _predecessor(forward[i - 1], lows[i][0 if need_ended else 1], ci, need_ended, heads)
         path.append((ci, k))
     labels = [kinds[k] for _, k in reversed(path)]
     return total, labels, {"forward": forward, "owns": owns, "kinds": kinds, "total": total, "path": labels}
@@ -226,24 +231,35 @@ def _facts_key(ln: LineFacts) -> tuple:
             ln.phrase_gap, ln.bare_gap)
 
 
-def _cheapest_in(prev: tuple, bigs: list[float]) -> list[float]:
-    """Per column, the cheapest way into a state from the given predecessor kinds: from
-    the same column, or from any column at the price of a change (the value of a
-    first-strict-minimum search started at BIG: a min of floats is order-free)."""
-    same = list(map(min, *prev, bigs))
-    cap = min(same) + COLUMN_CHANGE
-    return [v if v < cap else cap for v in same]
+def _min2(a: list[float], b: list[float]) -> list[float]:
+    """Element-wise minimum of two cost lists."""
+    return [x if x < y else y for x, y in zip(a, b)]
 
 
-def _predecessor(prev: tuple, kinds: list, ci: int, need_ended: bool) -> tuple[int, int]:
+def _min3(a: list[float], b: list[float], c: list[float]) -> list[float]:
+    """Element-wise minimum of three cost lists."""
+    return [(x if x < y else y) if (x if x < y else y) < z else z for x, y, z in zip(a, b, c)]
+
+
+def _with_change(same: list[float]) -> tuple[list[float], float]:
+    """Per column, the cheapest way into a state: from the same column (`same`), or from
+    the cheapest state anywhere at the price of a column change; never above BIG (the
+    value of a first-strict-minimum search started at BIG). Also returns that cheapest."""
+    low = min(same)
+    cap = min(low + COLUMN_CHANGE, BIG)
+    if max(same) > cap:
+        same = [v if v < cap else cap for v in same]
+    return same, low
+
+
+def _predecessor(prev: tuple, low: float, ci: int, need_ended: bool, heads: bool) -> tuple[int, int]:
     """The state the labelling came from: the first cheapest of the same column, unless a
-    column change from the first cheapest state anywhere is strictly cheaper."""
+    column change from the first cheapest state anywhere (`low`) is strictly cheaper."""
+    wanted = ((1, 3, 4) if heads else (1, 3)) if need_ended else (0, 2)
     best_c, best_p = BIG, None
-    for k, (_, e) in enumerate(kinds):
-        if e == need_ended and prev[k][ci] < best_c:
+    for k in wanted:
+        if prev[k][ci] < best_c:
             best_c, best_p = prev[k][ci], (ci, k)
-    wanted = [k for k, (_, e) in enumerate(kinds) if e == need_ended]
-    low = min(min(prev[k]) for k in wanted)
     if low + COLUMN_CHANGE < best_c:
         best_p = min((prev[k].index(low), k) for k in wanted if low in prev[k])
     return best_p
@@ -273,17 +289,16 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
     n = len(forward)
     if n < 2:
         return []
-    n_col = len(forward[0][0])
-    bigs = [BIG] * n_col
     heads = len(kinds) > 4
     backward: list = [None] * n
-    backward[-1] = tuple([_end_penalty((0, label, ends))] * n_col for label, ends in kinds)
+    backward[-1] = tuple([_end_penalty((0, label, ends))] * len(forward[0][0]) for label, ends in kinds)
     for i in range(n - 2, -1, -1):
         own, after = owns[i + 1], backward[i + 1]
         through = [list(map(add, own[k], after[k])) for k in range(len(kinds))]
-        into_end = _cheapest_in((through[0], through[1], through[4]) if heads else through[:2], bigs)
-        into_run = _cheapest_in(through[2:4], bigs)
         # a state ending its block goes on into F or H, a running one into C
+        into_end = _with_change(_min3(through[0], through[1], through[4]) if heads
+                                else _min2(through[0], through[1]))[0]
+        into_run = _with_change(_min2(through[2], through[3]))[0]
         backward[i] = (into_run, into_end, into_run, into_end) + ((into_end,) if heads else ())
     out = []
     groups = {"run": (0, 2), "break": (1, 3), "heading": (4,) if heads else ()}
@@ -294,7 +309,7 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
         for d in DECISION_ORDER:
             if d == chosen or not groups[d]:
                 continue
-            low = min(min(map(add, fwd[k], bwd[k])) for k in groups[d])
+            low = min([min(map(add, fwd[k], bwd[k])) for k in groups[d]])
             if low < BIG:
                 best[d] = low
         if best:
@@ -319,7 +334,8 @@ def with_punct_width(lines: list[LineFacts], em: float) -> list[LineFacts]:
     """The lines as printed when the article sets its punctuation `em` wide (measured at 0.5)."""
     if em == 0.5:
         return lines
-    return [replace(ln, width=ln.width + (em - 0.5) * ln.punct) for ln in lines]
+    return [LineFacts(ln.width + (em - 0.5) * ln.punct, ln.terminal, ln.spaced, ln.inner_stop, ln.inner_comma,
+                      ln.soft_end, ln.punct, ln.phrase_gap, ln.bare_gap) for ln in lines]
 
 
 UNSURE_BREAK = 0.14
@@ -336,13 +352,17 @@ def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bo
     """
     if not lines:
         return []
-    best_key, best_path, best_run = None, None, None
+    best_key, best_cost, best_path, best_run = None, None, None, None
     for k, em in enumerate(PUNCT_WIDTHS):
         printed = with_punct_width(lines, em)
-        cost, path, run = label_lines(printed, column_candidates(printed), flush_first, allow_headings)
+        # a later width wins only by a lower cost: give up once every reading costs more
+        found = label_lines(printed, column_candidates(printed), flush_first, allow_headings, best_cost)
+        if found is None:
+            continue
+        cost, path, run = found
         key = (round(cost, 6), k)
         if best_key is None or key < best_key:
-            best_key, best_path, best_run = key, path, run
+            best_key, best_cost, best_path, best_run = key, cost, path, run
     if unsure is not None:
         unsure.extend(close_calls(best_run, UNSURE_BREAK))
     return best_path

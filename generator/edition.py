@@ -23,6 +23,7 @@ from generator import NEWSPAPER
 
 ISSUE_DIR = "issue"
 PAST_ISSUES = "past-issues.html"
+LATEST_ISSUE = f"{ISSUE_DIR}/latest.html"     # forwards to the newest issue (the bar's 最新一期)
 SECTION_DIR = "section"
 TAG_DIR = "tag"
 PER_PAGE = 20
@@ -407,16 +408,25 @@ def home_context(edition: Edition, sections: dict[str, list[ArticleRef]], tags: 
 
 
 def site_bar(edition: Edition, sections: dict[str, list[ArticleRef]], section_slug: Slugify) -> dict:
-    """Links every page shows under the header: 首页, 最新一期, 往期回顾, the sections."""
+    """Links every page shows under the header: 首页, 最新一期, 往期回顾, the sections.
+    最新一期 points at a fixed page that forwards to the newest issue (`latest_context`):
+    the bar, on every page, stays the same when an issue is added, so the build can
+    reuse the pages that did not change."""
     latest = edition.latest
     return {
         "home": "index.html",
-        "latest": _link(f"最新一期（{date_label(latest.date)}）", latest.url) if latest else None,
+        "latest": _link("最新一期", LATEST_ISSUE) if latest else None,
         "past_issues": PAST_ISSUES,
         "tags": "tags.html",
         "sections": [_link(name, listing_url(SECTION_DIR, section_slug(name)))
                      for name in sorted(sections, key=lambda n: sections[n][0].sort_key)],
     }
+
+
+def latest_context(edition: Edition) -> dict:
+    """The page behind the bar's 最新一期: where it forwards to."""
+    latest = edition.latest
+    return {"latest": _link(f"{NEWSPAPER} {latest.label}", latest.url) if latest else None}
 
 
 # ---------------------------------------------------------------- the extra pages of one build
@@ -465,6 +475,9 @@ def plan_site(refs: Iterable[ArticleRef], section_slug: Slugify, tag_slug: Slugi
                                    "edition-issue.html", lambda i=index: issue_context(edition, i)))
     pages.append(GeneratedPage(PAST_ISSUES[: -len(".html")] + ".md", "往期回顾", "edition-past.html",
                                lambda: past_issues_context(edition)))
+    if edition.latest:
+        pages.append(GeneratedPage(LATEST_ISSUE[: -len(".html")] + ".md", "最新一期", "edition-latest.html",
+                                   lambda: latest_context(edition)))
     for kind, table, slug in (("section", sections, section_slug), ("tag", tags, tag_slug)):
         for name, items in sorted(table.items()):
             for listing in paginate(kind, name, slug(name), items, per_page):

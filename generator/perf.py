@@ -9,12 +9,15 @@ compute. Every workaround names the dependency flaw it works around; the tests i
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import multiprocessing
 import os
 import pickle
+import re
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -69,6 +72,7 @@ class DigestCache:
         self.path = Path(path)
         self.data = data or {}
         self.used: set[str] = set()
+        self.added: dict = {}
         self.hits = self.misses = 0
 
     @classmethod
@@ -94,6 +98,19 @@ class DigestCache:
     def put(self, key: str, value) -> None:
         self.data[key] = value
         self.used.add(key)
+        self.added[key] = value
+
+    def delta(self) -> tuple:
+        """Entries put, keys used and counts since `load()` (what a forked child hands back)."""
+        return dict(self.added), set(self.used), self.hits, self.misses
+
+    def merge(self, delta: tuple) -> None:
+        added, used, hits, misses = delta
+        self.data.update(added)
+        self.added.update(added)
+        self.used |= used
+        self.hits += hits
+        self.misses += misses
 
     def save(self) -> None:
         kept = {k: v for k, v in self.data.items() if k in self.used}
@@ -237,23 +254,121 @@ def lead_markdown(markdown: str, separator: str) -> tuple[str, bool]:
     return markdown, False
 
 
+class DeferredMarkdown:
+    """Stands in for the `markdown.Markdown` that Material builds for every post's
+    excerpt when the post is read (about 0.4 ms each, tens of thousands per archive):
+    registrations are kept, the parser is built the first time it is really used,
+    which a cached excerpt never does."""
+
+    def __init__(self, factory: Callable, **kwargs):
+        self.__dict__.update(_factory=factory, _kwargs=kwargs, _registered=[], _real=None)
+
+    def materialize(self):
+        if self._real is None:
+            real = self._factory(**self._kwargs)
+            for item, name, priority in self._registered:
+                real.treeprocessors.register(item, name, priority)
+            self.__dict__["_real"] = real
+        return self._real
+
+    def __getattr__(self, name):
+        if name == "treeprocessors" and self._real is None:
+            return _RegistrationRecorder(self)
+        return getattr(self.materialize(), name)
+
+
+class _RegistrationRecorder:
+    def __init__(self, owner: DeferredMarkdown):
+        self._owner = owner
+
+    def register(self, item, name, priority):
+        self._owner._registered.append((item, name, priority))
+
+    def __getattr__(self, name):
+        return getattr(self._owner.materialize().treeprocessors, name)
+
+    def __getitem__(self, key):
+        return self._owner.materialize().treeprocessors[key]
+
+
 def lead_excerpt_class(excerpt_cls):
     """Material renders each listed post's excerpt from the *whole* post Markdown when
     the post has no separator (`post_excerpt: optional`), for every listing the post
     appears in: listings cost as much as rendering every post again, and show full
-    articles. This subclass renders only the lead (see `lead_markdown`) and links on."""
+    articles. This subclass renders only the lead (see `lead_markdown`) and links on.
+    With `cache` set (a DigestCache) and `salt` (`markdown_salt`), a lead converted
+    for a listing folder before is answered from the cache, and the excerpt's Markdown
+    parser is only built when a lead has to be converted."""
+    from material.plugins.blog import structure
 
     class LeadExcerpt(excerpt_cls):
+        cache: Optional["DigestCache"] = None
+        salt = ""
+
+        def __init__(self, post, config, files):
+            if self.cache is None:
+                super().__init__(post, config, files)
+                return
+            self._perf_files = files
+            stock = structure.Markdown
+            structure.Markdown = lambda **kw: DeferredMarkdown(stock, **kw)
+            try:
+                super().__init__(post, config, files)
+            finally:
+                structure.Markdown = stock
+
         def render(self, page, separator):
             full = self.post.markdown
             lead, cut = lead_markdown(full, separator)
+            if self.cache is None:
+                self._stock_render(page, separator, lead)
+            else:
+                self._cached_render(page, separator, lead)
+            if cut:
+                self.more = self.more or "\n"
+
+        def _stock_render(self, page, separator, lead):
+            full = self.post.markdown
             self.post.markdown = lead
             try:
                 super().render(page, separator)
             finally:
                 self.post.markdown = full
-            if cut:
-                self.more = self.more or "\n"
+
+        def _cached_render(self, page, separator, lead):
+            """Two keys: the lead's own inputs name the URLs its links point to (the post
+            and the files its links found); the excerpt is then looked up by those
+            URLs made relative to the listing, the only thing of the listing it shows."""
+            from mkdocs.structure.toc import get_toc
+            from mkdocs.utils import get_relative_url
+            lead_key = digest(self.salt, self.post.file.src_uri, self.post.url, str(self.post.title),
+                              str(self.post._title_from_render), separator, lead, str(self.file.inclusion))
+            targets = self.cache.get("targets:" + lead_key)
+            hit = None
+            if targets is not None:
+                hit = self.cache.get(digest(lead_key, *[get_relative_url(t, page.url) for t in targets]))
+            if hit is not None and lookups_still_hold(hit["lookups"], self._perf_files):
+                self.markdown, self.content, self.toc = hit["markdown"], hit["content"], get_toc(hit["toc_tokens"])
+                if hit["more"]:
+                    self.more = hit["more"]
+                replay_logs(hit["logs"])
+                return
+            relpath = self.md.treeprocessors[self.md.treeprocessors.get_index_for_name("relpath")]
+            recording, more_before, tokens = _RecordingFiles(relpath.files), self.more, []
+            relpath.files, self.more = recording, None
+            try:
+                with _LogCapture() as logs, _capture_toc_tokens(tokens, structure):
+                    self._stock_render(page, separator, lead)
+            finally:
+                relpath.files = recording._files
+            split_more = self.more
+            self.more = split_more if split_more else more_before
+            targets = [self.post.url] + [state[1] for _, state in recording.lookups if state is not None]
+            self.cache.put("targets:" + lead_key, targets)
+            self.cache.put(digest(lead_key, *[get_relative_url(t, page.url) for t in targets]), {
+                "markdown": self.markdown, "content": self.content, "more": split_more,
+                "toc_tokens": tokens[-1] if tokens else [], "lookups": recording.lookups,
+                "logs": [(r.name, r.levelno, r.getMessage()) for r in logs.records]})
 
     LeadExcerpt.__name__ = LeadExcerpt.__qualname__ = f"Lead{excerpt_cls.__name__}"
     return LeadExcerpt
@@ -419,6 +534,7 @@ class ForkedBuild:
         self.pid, self.result, self.order, self.uris, self.pages = pid, result, order, uris, pages
 
     status: Optional[int] = None
+    caches: dict = {}
 
     def running(self) -> bool:
         if self.status is None:
@@ -436,7 +552,8 @@ class ForkedBuild:
 
     @classmethod
     def start(cls, child_pages: list, build_page: Callable, validate_page: Callable, env, files,
-              entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> "ForkedBuild":
+              entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"],
+              caches: Optional[dict] = None) -> "ForkedBuild":
         import logging
 
         import jinja2
@@ -453,6 +570,8 @@ class ForkedBuild:
         if pid == 0:                                   # child: build, report, leave at once
             status, payload = 0, {}
             try:
+                for cache in (caches or {}).values():      # hand back only what the child does
+                    cache.added, cache.hits, cache.misses = {}, 0, 0
                 warnings = _WarningCapture()
                 for page in child_pages:
                     build_page(page)
@@ -460,7 +579,8 @@ class ForkedBuild:
                     validate_page(page)
                 payload = {"pending": dict(segmenter.pending) if segmenter else {},
                            "used": set(segmenter.cache.used) if segmenter else set(),
-                           "warnings": warnings.records}
+                           "warnings": warnings.records,
+                           "caches": {name: cache.delta() for name, cache in (caches or {}).items()}}
             except BaseException:                      # noqa: BLE001 - reported by the parent
                 import traceback
                 status, payload = 1, {"error": traceback.format_exc()}
@@ -473,7 +593,9 @@ class ForkedBuild:
             page.meta["template"] = EMPTY_TEMPLATE
         logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped(uris))
         logging.getLogger("mkdocs.plugins.perf").info(f"perf: {len(uris)} pages built in a second process")
-        return cls(pid, Path(result), order, uris, list(child_pages))
+        fork = cls(pid, Path(result), order, uris, list(child_pages))
+        fork.caches = caches or {}
+        return fork
 
     def finish(self, entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> None:
         """Wait for the child and merge what it did; raises if it failed."""
@@ -498,6 +620,9 @@ class ForkedBuild:
         if segmenter is not None:
             segmenter.pending.update(payload["pending"])
             segmenter.cache.used |= payload["used"]
+        for name, delta in payload.get("caches", {}).items():
+            if name in self.caches:
+                self.caches[name].merge(delta)
 
     def abandon(self) -> None:
         if self.status is not None:
@@ -513,3 +638,434 @@ class ForkedBuild:
 def fork_min_pages() -> int:
     env = os.environ.get(FORK_MIN_ENV, "")
     return int(env) if env.strip().isdigit() else FORK_MIN_PAGES
+
+
+# ------------------------------------------------- MkDocs: render caches (push) ----
+#
+# An editor's push adds one issue to an archive of thousands of articles, yet MkDocs
+# converts every page's Markdown and renders every page's template again. The caches
+# below answer a page from the last build only when *every* input of the step is the
+# same: the key is a digest of those inputs (text, URLs, configuration, template files,
+# the versions of the libraries and our own code), and whatever the step looked up or
+# logged is recorded and checked (lookups) or replayed (warnings) on a hit.
+
+RENDER_PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "jinja2", "markupsafe")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_MAX_DEPTH = 6
+
+
+def library_versions(names: Iterable[str] = RENDER_PACKAGES) -> str:
+    """Installed versions of the packages whose code (and shipped templates) renders pages."""
+    from importlib.metadata import PackageNotFoundError, version
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}==absent")
+    return ";".join(out)
+
+
+def files_fingerprint(folder: Path) -> str:
+    """Digest of every file under a folder (names and bytes): template overrides."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return digest("absent")
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return digest(*[part for p in files for part in (p.relative_to(folder).as_posix(), p.read_bytes())])
+
+
+def _is_page_like(value) -> bool:
+    return hasattr(value, "file") and hasattr(value, "url") and hasattr(value, "title") \
+        and not isinstance(value, type)
+
+
+def page_ref(page) -> list:
+    """A page as other pages show it: its kind, title and URL."""
+    return ["page", type(page).__qualname__, page.title, page.url]
+
+
+def stable(value, depth: int = 0, path: Optional[set] = None):
+    """A JSON-able, address-free picture of a value, equal for equal inputs across runs.
+    Pages and files met inside are named by title and URL (what a template shows of a
+    page it links to); code by module and name; plain objects by their attributes."""
+    import datetime as _dt
+    import enum
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, bytes):
+        return ["bytes", digest(value)]
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        return [type(value).__name__, str(value)]
+    if isinstance(value, enum.Enum):
+        return ["enum", type(value).__qualname__, str(value.value)]
+    path = path or set()
+    if id(value) in path:
+        return ["cycle"]
+    if type(value).__name__ == "File" and hasattr(value, "src_uri"):
+        return ["file", value.src_uri, value.url, value.dest_uri]
+    if _is_page_like(value) and depth > 0:
+        return page_ref(value)
+    if callable(value) and (hasattr(value, "__qualname__") or hasattr(value, "__func__")):
+        fn = getattr(value, "__func__", value)
+        return ["code", getattr(fn, "__module__", "?"), getattr(fn, "__qualname__", repr(fn))]
+    if type(value).__name__ == "module":
+        return ["module", value.__name__]
+    path = path | {id(value)}
+    from collections.abc import Mapping
+    if isinstance(value, Mapping):
+        return ["map", sorted(([str(k), stable(v, depth + 1, path)] for k, v in value.items()),
+                              key=lambda kv: kv[0])]
+    if isinstance(value, (list, tuple)):
+        return [stable(v, depth + 1, path) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return ["set", sorted(json.dumps(stable(v, depth + 1, path), sort_keys=True, default=str)
+                              for v in value)]
+    if depth < _MAX_DEPTH and hasattr(value, "__dict__"):
+        return ["obj", type(value).__qualname__, stable(vars(value), depth + 1, path)]
+    return ["obj", type(value).__qualname__, _ADDRESS.sub("", repr(value))]
+
+
+def _json_default(value):
+    """`json.dumps` fallback for what JSON has no type for, the same pictures as `stable`
+    (one level at a time: the C encoder does the walking)."""
+    import datetime as _dt
+    import enum
+    from collections.abc import Mapping
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        return [type(value).__name__, str(value)]
+    if isinstance(value, enum.Enum):
+        return ["enum", type(value).__qualname__, str(value.value)]
+    if isinstance(value, bytes):
+        return ["bytes", digest(value)]
+    if isinstance(value, (set, frozenset)):
+        return ["set", sorted(stable_json(v) for v in value)]
+    if type(value).__name__ == "File" and hasattr(value, "src_uri"):
+        return ["file", value.src_uri, value.url, value.dest_uri]
+    if _is_page_like(value):
+        return page_ref(value)
+    if isinstance(value, Mapping):
+        return ["map", {str(k): v for k, v in value.items()}]
+    if callable(value) and (hasattr(value, "__qualname__") or hasattr(value, "__func__")):
+        fn = getattr(value, "__func__", value)
+        return ["code", getattr(fn, "__module__", "?"), getattr(fn, "__qualname__", repr(fn))]
+    if type(value).__name__ == "module":
+        return ["module", value.__name__]
+    if hasattr(value, "__dict__"):
+        return ["obj", type(value).__qualname__, vars(value)]
+    return ["obj", type(value).__qualname__, _ADDRESS.sub("", repr(value))]
+
+
+def stable_json(value) -> str:
+    """`json.dumps(stable(value))`, fast: the C encoder with `_json_default`; values it
+    cannot take that way (cycles, mixed key types) go through `stable`."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError, RecursionError):
+        return json.dumps(stable(value), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def stable_digest(*values) -> str:
+    return digest(*[stable_json(v) for v in values])
+
+
+def config_fingerprint(config) -> str:
+    """Every configuration value a page can depend on: the config items, each plugin's
+    own config (not the plugins' build state), the theme's settings. The project's own
+    folder is named relatively, so a moved or copied project keeps its caches."""
+    items = {}
+    for key in config.keys():
+        value = config[key]
+        if key == "plugins":
+            value = {name: dict(plugin.config) if hasattr(plugin, "config") else stable(plugin)
+                     for name, plugin in value.items()}     # hooks are modules: their code is in the chrome digest
+        elif key == "theme":
+            value = {"name": value.name, "dirs": [str(d) for d in value.dirs],
+                     "static_templates": sorted(value.static_templates),
+                     "vars": {k: value[k] for k in value}}
+        items[key] = value
+    text = stable_json(items)
+    root = os.path.dirname(os.path.abspath(config.config_file_path or "."))
+    return digest(text.replace(json.dumps(root)[1:-1], "<project>"))
+
+
+def nav_tree(items) -> list:
+    """The navigation as the templates walk it: kind, title, URL, children."""
+    out = []
+    for item in items or ():
+        children = getattr(item, "children", None)
+        out.append([type(item).__qualname__, item.title, getattr(item, "url", None),
+                    nav_tree(children) if children else None])
+    return out
+
+
+def toc_tree(toc) -> list:
+    return [[a.title, a.id, a.level, a.url, toc_tree(a.children)] for a in (toc or ())]
+
+
+# MkDocs' Page attributes a page template never reads, or reads through another field:
+# the build date (only sitemap.xml, a theme template, prints it; tested in
+# tests/test_perf_workarounds.py), the Markdown source (its HTML `content` is the input),
+# the blog excerpt (used by listings, not by the post's own page).
+PAGE_FIELDS_NOT_RENDERED = frozenset({"update_date", "markdown", "excerpt"})
+
+
+def page_fingerprint(page) -> list:
+    """What a page template can read of the page itself."""
+    fields = {k: v for k, v in vars(page).items() if k not in PAGE_FIELDS_NOT_RENDERED}
+    fields["toc"] = toc_tree(page.toc)
+    parent, ancestors = getattr(page, "parent", None), []
+    while parent is not None and len(ancestors) < 32:
+        ancestors.append(page_ref(parent) if _is_page_like(parent) else [type(parent).__qualname__,
+                                                                          getattr(parent, "title", None)])
+        parent = getattr(parent, "parent", None)
+    return [type(page).__qualname__, page.title, page.url, page.is_homepage, ancestors, fields]
+
+
+# context entries that are the same for every page of one build (part of the build's
+# chrome digest instead) or never rendered
+CONTEXT_GLOBAL = frozenset({"nav", "pages", "config", "build_date_utc", "page"})
+
+
+def page_render_key(chrome: str, template_name: str, context) -> str:
+    """Key of one page's rendered HTML: the build's chrome digest, the template, every
+    per-page context value, and the page itself."""
+    extras = {k: v for k, v in context.items() if k not in CONTEXT_GLOBAL}
+    return stable_digest(chrome, template_name, extras, page_fingerprint(context["page"]))
+
+
+def chrome_fingerprint(config, nav, code_dirs: Iterable[Path]) -> str:
+    """Digest of what every page shares: library versions (Material's templates ship
+    with its version), our hook and generator code, the theme override files, the
+    configuration and the navigation."""
+    custom = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
+    theme_dirs = [Path(d) for d in config.theme.dirs]
+    site_packages = {Path(__file__).resolve().parents[1]}
+    own_dirs = [d for d in theme_dirs if "site-packages" not in d.parts and d.resolve() not in site_packages]
+    if custom:
+        own_dirs.append(Path(custom))
+    return digest(library_versions(), code_fingerprint(code_dirs),
+                  *[files_fingerprint(d) for d in sorted(set(own_dirs))],
+                  config_fingerprint(config), json.dumps(nav_tree(nav.items), ensure_ascii=False, default=str),
+                  json.dumps(page_ref(nav.homepage) if getattr(nav, "homepage", None) else None,
+                             ensure_ascii=False, default=str))
+
+
+class CachedTemplate:
+    """Stands in for a page template: answers `render(context)` from the cache when the
+    key (`page_render_key`) matches, else renders and stores. Only pages `cacheable`
+    accepts are cached (blog listings are not: they show other pages' excerpts)."""
+
+    def __init__(self, template, name: str, cache: "DigestCache", chrome: str, cacheable: Callable):
+        self._template, self._name, self._cache = template, name, cache
+        self._chrome, self._cacheable = chrome, cacheable
+
+    def __getattr__(self, name):
+        return getattr(self._template, name)
+
+    def render(self, *args, **kwargs):
+        context = args[0] if len(args) == 1 and not kwargs else None
+        page = context.get("page") if isinstance(context, dict) else None
+        if page is None or not self._cacheable(page):
+            return self._template.render(*args, **kwargs)
+        key = page_render_key(self._chrome, self._name, context)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return zlib.decompress(hit).decode("utf-8")
+        output = self._template.render(context)
+        self._cache.put(key, zlib.compress(output.encode("utf-8"), 1))
+        return output
+
+
+def cache_page_templates(env, cache: "DigestCache", chrome: str, cacheable: Callable,
+                         skip: Iterable[str] = ()) -> None:
+    """Make `env.get_template` hand out `CachedTemplate`s (except the names in `skip`)."""
+    stock = env.get_template
+    skip = frozenset(skip)
+
+    def get_template(name, *args, **kwargs):
+        template = stock(name, *args, **kwargs)
+        if not isinstance(name, str) or name in skip:
+            return template
+        return CachedTemplate(template, name, cache, chrome, cacheable)
+    env.get_template = get_template
+
+
+# ------------------------------------------------------- Markdown conversion cache ----
+
+class _RecordingFiles:
+    """Passes lookups through to MkDocs' `Files`, noting each path and what it found,
+    so a cached conversion can check its links still resolve to the same files."""
+
+    def __init__(self, files):
+        self._files = files
+        self.lookups: list[tuple] = []
+
+    def get_file_from_path(self, path):
+        found = self._files.get_file_from_path(path)
+        self.lookups.append((path, file_state(found)))
+        return found
+
+    def __getattr__(self, name):
+        return getattr(self._files, name)
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self):
+        return len(self._files)
+
+
+def file_state(file) -> Optional[tuple]:
+    if file is None:
+        return None
+    return (file.src_uri, file.url, file.dest_uri, str(file.inclusion))
+
+
+class _LogCapture:
+    """Records what MkDocs logs while a step runs (to replay it on a cache hit)."""
+
+    def __init__(self):
+        import logging
+        self.records: list = []
+        self.handler = logging.Handler(level=logging.DEBUG)
+        self.handler.emit = self.records.append
+        self.logger = logging.getLogger("mkdocs")
+
+    def __enter__(self):
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+
+
+def replay_logs(records: list) -> None:
+    import logging
+    for name, level, message in records:
+        logging.getLogger(name).log(level, message)
+
+
+def markdown_salt(config) -> str:
+    """Everything besides the page that decides its HTML: the Markdown extensions and
+    their configuration, link validation settings, URL style, library versions, and
+    whether MkDocs records links to anchors (it does unless logging at DEBUG)."""
+    import logging
+    records_anchor_links = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+    return stable_digest(library_versions(), code_fingerprint([Path(__file__)]),
+                         config["markdown_extensions"], config["mdx_configs"],
+                         config["use_directory_urls"], config["validation"], config["site_url"],
+                         records_anchor_links)
+
+
+def markdown_key(salt: str, page) -> str:
+    return digest(salt, type(page).__qualname__, page.file.src_uri, page.file.url, page.file.dest_uri,
+                  str(page.file.inclusion), page.markdown)
+
+
+def lookups_still_hold(lookups: list, files) -> bool:
+    return all(file_state(files.get_file_from_path(path)) == state for path, state in lookups)
+
+
+def cached_page_render(stock_render: Callable, cache: "DigestCache", salt: str) -> Callable:
+    """A replacement for `mkdocs.structure.pages.Page.render` that converts a page's
+    Markdown once and answers later builds from the cache: content, table of contents,
+    title found in the text, anchors, links to anchors; link lookups are checked and
+    warnings replayed on a hit."""
+    from mkdocs.structure.toc import get_toc
+
+    def render(page, config, files):
+        if page.markdown is None:
+            return stock_render(page, config, files)
+        key = markdown_key(salt, page)
+        hit = cache.get(key)
+        if hit is not None and lookups_still_hold(hit["lookups"], files):
+            page.content = hit["content"]
+            page.toc = get_toc(hit["toc_tokens"])
+            page._title_from_render = hit["title"]
+            page.present_anchor_ids = set(hit["anchors"])
+            if "links_to_anchors" in hit:
+                page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
+                                         for uri, links in hit["links_to_anchors"].items()}
+            replay_logs(hit["logs"])
+            return
+        recording = _RecordingFiles(files)
+        tokens = []
+        with _LogCapture() as logs, _capture_toc_tokens(tokens):
+            stock_render(page, config, recording)
+        value = {"content": page.content, "toc_tokens": tokens[-1] if tokens else [],
+                 "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids or ()),
+                 "lookups": recording.lookups,
+                 "logs": [(r.name, r.levelno, r.getMessage()) for r in logs.records]}
+        if page.links_to_anchors is not None and hasattr(page, "links_to_anchors"):
+            value["links_to_anchors"] = {f.src_uri: dict(links) for f, links in page.links_to_anchors.items()}
+        cache.put(key, value)
+    render.perf_cached = True
+    return render
+
+
+class _capture_toc_tokens:
+    """While converting, remember the `toc_tokens` MkDocs builds its TableOfContents from
+    (plain data, so a hit rebuilds the same table with MkDocs' own `get_toc`), by
+    wrapping `get_toc` in the module that calls it."""
+
+    def __init__(self, sink: list, module=None):
+        self.sink, self.module = sink, module
+
+    def __enter__(self):
+        from mkdocs.structure import pages
+        pages = self.module or pages
+        self.pages, self.stock = pages, pages.get_toc
+        sink = self.sink
+
+        def get_toc(tokens):
+            sink.append(copy.deepcopy(tokens))
+            return self.stock(tokens)
+        pages.get_toc = get_toc
+        return self
+
+    def __exit__(self, *exc):
+        self.pages.get_toc = self.stock
+
+
+# ------------------------------------------------------------- installing them ----
+
+RENDER_CACHES = ("markdown", "excerpts", "pages")
+RENDER_CACHE_ENV = "ARCHIVE_RENDER_CACHE"      # "0" turns the render caches off
+
+
+def render_caches_enabled() -> bool:
+    return os.environ.get(RENDER_CACHE_ENV, "1").strip() != "0"
+
+
+def load_render_caches(root: Path) -> dict:
+    return {name: DigestCache.load(Path(root) / CACHE_DIR / f"{name}.pickle") for name in RENDER_CACHES}
+
+
+def install_markdown_cache(cache: "DigestCache", salt: str) -> None:
+    """Route every page's Markdown conversion through the cache (undo: `uninstall_render_caches`)."""
+    from mkdocs.structure.pages import Page
+    stock = getattr(Page.render, "perf_stock", Page.render)
+    render = cached_page_render(stock, cache, salt)
+    render.perf_stock = stock
+    Page.render = render
+
+
+def install_lead_excerpts(cache: Optional["DigestCache"], salt: str):
+    """Material's blog makes `Excerpt`s by the name in its plugin module: make them
+    lead excerpts (cached when `cache` is given). Returns the class."""
+    from material.plugins.blog import plugin
+    stock = getattr(plugin.Excerpt, "perf_stock", plugin.Excerpt)
+    lead = lead_excerpt_class(stock)
+    lead.cache, lead.salt, lead.perf_stock = cache, salt, stock
+    plugin.Excerpt = lead
+    return lead
+
+
+def uninstall_render_caches() -> None:
+    from material.plugins.blog import plugin
+    from mkdocs.structure.pages import Page
+    if hasattr(Page.render, "perf_stock"):
+        Page.render = Page.render.perf_stock
+    if hasattr(plugin.Excerpt, "perf_stock"):
+        plugin.Excerpt = plugin.Excerpt.perf_stock

@@ -3,11 +3,12 @@ reasons are in generator/perf.py)."""
 import threading
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
 
 from generator import perf
 
 _state = {}
+log = get_plugin_logger("perf")
 
 
 def on_startup(command, dirty):
@@ -20,6 +21,10 @@ def _root(config) -> Path:
 
 def on_config(config):
     perf.use_libyaml_for_posts()
+    _state.pop("caches", None)
+    if _state.get("command") == "build" and perf.render_caches_enabled():
+        _state["caches"] = perf.load_render_caches(_root(config))
+        perf.install_lead_excerpts(_state["caches"]["excerpts"], "")     # salted in on_files
     return config
 
 
@@ -31,6 +36,10 @@ def on_files(files, config):
     search = config.plugins.get("material/search")
     if search is not None and getattr(search, "search_index", None) is not None:
         _install_search(search, config)
+    if "caches" in _state:                     # every plugin has set up its Markdown extensions by now
+        salt = perf.markdown_salt(config)
+        perf.install_markdown_cache(_state["caches"]["markdown"], salt)
+        perf.install_lead_excerpts(_state["caches"]["excerpts"], salt)
     return files
 
 
@@ -71,6 +80,12 @@ def on_nav(nav, config, files):
 
 @event_priority(-100)          # last: every page is read and converted, the env is complete
 def on_env(env, config, files):
+    if "caches" in _state:
+        from material.plugins.blog.structure import View
+        chrome = perf.chrome_fingerprint(config, _state["nav"], [Path(__file__).resolve().parent,
+                                                                 Path(perf.__file__).resolve().parent])
+        perf.cache_page_templates(env, _state["caches"]["pages"], chrome,
+                                  lambda page: not isinstance(page, View), skip=[perf.EMPTY_TEMPLATE])
     blog = config.plugins.get("material/blog")
     posts = list(blog.blog.posts) if blog is not None and getattr(blog, "blog", None) else []
     if _state.get("command") != "build" or threading.active_count() > 1 or perf.worker_count() < 2 \
@@ -84,7 +99,7 @@ def on_env(env, config, files):
         perf.child_pages(files),
         lambda page: _build_page(page, config, doc_files, nav, env),
         lambda page: page.validate_anchor_links(files=files, log_level=level),
-        env, files, _state.get("entries"), _state.get("segmenter"))
+        env, files, _state.get("entries"), _state.get("segmenter"), _state.get("caches"))
     _state["fork"] = fork
     _state["templates_left"] = len(config.theme.static_templates) + len(config.extra_templates)
     if _state["templates_left"] == 0:
@@ -112,6 +127,8 @@ def on_build_error(error):
     fork = _state.pop("fork", None)
     if fork is not None:
         fork.abandon()
+    _state.pop("caches", None)                 # keep the last good build's caches
+    perf.uninstall_render_caches()
 
 
 @event_priority(100)           # before the search plugin writes its index
@@ -130,3 +147,10 @@ def on_post_build(config):
             segmenter.resolve(index.entries)
     if segmenter is not None:
         segmenter.cache.save()
+    caches = _state.pop("caches", None) or {}
+    for cache in caches.values():
+        cache.save()
+    if caches:
+        log.info("from the caches: " + ", ".join(f"{name} {c.hits} of {c.hits + c.misses}"
+                                                      for name, c in caches.items()))
+    perf.uninstall_render_caches()

@@ -26,6 +26,8 @@ from generator.writer import atomic_write_bytes
 CACHE_DIR = Path(".cache") / "perf"
 WORKERS_ENV = "ARCHIVE_WORKERS"
 PARALLEL_MIN_ITEMS = 64      # below this a process pool costs more than it saves
+CLEAN_PARALLEL_MIN_FILES = 2  # cleaning one page takes a good part of a second: an editor's
+                              # push (8 pages) is cleaned in parallel too
 
 
 def digest(*parts: bytes | str) -> str:
@@ -53,11 +55,13 @@ def worker_count() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def parallel_map(fn: Callable, items: Sequence, workers: Optional[int] = None) -> list:
+def parallel_map(fn: Callable, items: Sequence, workers: Optional[int] = None,
+                 min_items: int = PARALLEL_MIN_ITEMS) -> list:
     """`[fn(x) for x in items]`, in worker processes when it pays (fork: children share
-    the loaded code and data). `fn` must be a module-level function."""
+    the loaded code and data; `min_items`: below it one process is faster). `fn` must be
+    a module-level function."""
     workers = worker_count() if workers is None else workers
-    if workers <= 1 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
     chunk = max(1, len(items) // (workers * 8))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -146,7 +150,7 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
     cache = DigestCache.load(Path(cache_dir) / "records.pickle") if cache_dir else DigestCache(Path("."))
     keys = [digest(code, Path(p).name, Path(p).read_bytes()) for p in paths]
     todo = [str(p) for p, k in zip(paths, keys) if cache.get(k) is None]
-    for path, (status, value) in zip(todo, parallel_map(_clean_one, todo)):
+    for path, (status, value) in zip(todo, parallel_map(_clean_one, todo, min_items=CLEAN_PARALLEL_MIN_FILES)):
         if status != "ok":
             clean_file(Path(path))          # raises the real InputError / ConservationError
             raise RuntimeError(f"{path}: cleaning failed in a worker: {value}")

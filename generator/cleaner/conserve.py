@@ -13,7 +13,7 @@ from generator.errors import ConservationError
 from generator.model import Article, Page, SourceRecord
 
 from . import fields as F
-from .pages import split_pages
+from .pages import page_lines
 from .text import non_space
 
 _DATELINE_PARENS = re.compile(r"本报讯（[^（）]*）")
@@ -43,22 +43,25 @@ def page_input(lines: list[str], section_raw: str | None) -> Counter:
     return +chars
 
 
-def article_output(a: Article) -> Counter:
-    """Characters an article carries; names already inside the byline count once."""
+def article_chars(a: Article) -> str:
+    """The text an article carries; names already inside the byline count once."""
     subtitle = "——" + a.subtitle if a.subtitle else None  # its printed dash was stripped
     texts = [a.kicker, a.title, subtitle, a.dateline, a.byline, a.continued_from]
     texts += [b.text for b in a.blocks] + list(a.captions)
     byline_words = set(F.byline_words(a.byline)) if a.byline else set()
     names = list(dict.fromkeys(list(a.authors) + list(a.photographers)))  # a credit names people once
     texts += [n for n in names if n not in byline_words]
-    return Counter(non_space("".join(t for t in texts if t)))
+    return "".join(t for t in texts if t)
+
+
+def article_output(a: Article) -> Counter:
+    return Counter(non_space(article_chars(a)))
 
 
 def page_output(p: Page) -> Counter:
-    out = Counter(non_space(p.section or ""))
-    for a in p.articles:
-        out += article_output(a)
-    return out
+    """Characters a page carries (counted once over the page's whole text: cheaper than
+    adding one counter per article)."""
+    return Counter(non_space((p.section or "") + "".join(article_chars(a) for a in p.articles)))
 
 
 def _ordered(source: str, excess: Counter) -> str:
@@ -76,17 +79,15 @@ def _ordered(source: str, excess: Counter) -> str:
 
 def check_conservation(text: str, record: SourceRecord) -> None:
     """Raise ConservationError naming file, page and the lost or duplicated text."""
-    raw_pages = split_pages(text)
     total_in: Counter = Counter()
-    total_out: Counter = Counter()
     per_page = []
-    for rp in raw_pages:
-        lines = [ln.raw for ln in rp.lines]
-        cin = page_input(lines, rp.section_raw)
-        total_in += cin
-        per_page.append((rp.index, "".join(lines), cin))
-    for p in record.pages:
-        total_out += page_output(p)
+    for index, _, _, section_raw, numbered in page_lines(text):
+        lines = [raw for _, raw in numbered]
+        cin = page_input(lines, section_raw)
+        total_in.update(cin)
+        per_page.append((index, "".join(lines), cin))
+    total_out = Counter(non_space("".join((p.section or "") + "".join(article_chars(a) for a in p.articles)
+                                          for p in record.pages)))
     if total_in == total_out:
         return
     by_index = {p.index: p for p in record.pages}

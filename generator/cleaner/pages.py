@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
 from .text import despace, ends_with_terminal, is_spaced_out, line_width
@@ -29,10 +28,8 @@ class Line:
         return despace(self.raw)
 
 
-@lru_cache(maxsize=1 << 14)
 def measure(raw: str) -> tuple[float, bool, bool]:
-    """(width, ends on a terminal mark, letter-spaced) of a stripped line. Pure; a file is
-    split into pages twice (reading, then the conservation check), so it is cached."""
+    """(width, ends on a terminal mark, letter-spaced) of a stripped line."""
     return line_width(raw), ends_with_terminal(raw), is_spaced_out(raw)
 
 
@@ -56,21 +53,29 @@ def section_header(raw: str) -> Optional[str]:
 
 def split_pages(text: str) -> list[RawPage]:
     """A line starting with whitespace begins a page; blank lines are layout, not text."""
-    pages: list[RawPage] = []
-    current: Optional[RawPage] = None
+    pages = []
+    for index, first_line, section, section_raw, lines in page_lines(text):
+        pages.append(RawPage(index, first_line, section, section_raw, [Line.of(no, raw) for no, raw in lines]))
+    return pages
+
+
+def page_lines(text: str) -> list[tuple[int, int, Optional[str], Optional[str], list[tuple[int, str]]]]:
+    """The pages as split_pages cuts them, unmeasured: (index, first line, section,
+    section header as printed, [(line number, stripped line)]). The conservation check
+    needs only this, and measuring every line again would double its cost."""
+    pages: list[list] = []
+    current: Optional[list] = None
     for no, raw in enumerate(text.splitlines(), 1):
         starts_page = raw[:1].isspace() and raw[:1] not in "\n\r"
         if current is None or starts_page:
-            current = RawPage(len(pages) + 1, no)
+            current = [len(pages) + 1, no, None, None, []]
             pages.append(current)
             if starts_page and raw.strip():
                 header = section_header(raw)
                 if header:
-                    current.section, current.section_raw = header, raw.strip()
+                    current[2], current[3] = header, raw.strip()
                     continue
         if raw.strip():
-            current.lines.append(Line.of(no, raw))
-    pages = [p for p in pages if p.lines or p.section]
-    for i, p in enumerate(pages, 1):
-        p.index = i
-    return pages
+            current[4].append((no, raw.strip()))
+    pages = [p for p in pages if p[4] or p[2]]
+    return [(i, p[1], p[2], p[3], p[4]) for i, p in enumerate(pages, 1)]

@@ -59,23 +59,29 @@ class LineFacts:
 COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
 
 
+_ASCII_RUN = re.compile(r"[\x21-\x7e]+")
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
+
+
 def letter_spaced(raw: str) -> bool:
     """Justified by stretching: spaces between ideographs, not just around digit runs."""
-    gaps = re.findall(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])", raw.strip())
-    return len(gaps) >= 3
+    return len(_CJK_GAP.findall(raw.strip())) >= 3
 
 
 def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
     s = raw.rstrip()
-    fuzz = 0.5 * len(re.findall(r"[\x21-\x7e]+", s))
-    gaps = len(re.findall(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])", s.strip()))
-    return LineFacts(width - fuzz, terminal, spaced and letter_spaced(s),
-                     any(ch in "。！？；" for ch in s[:-1]),
-                     any(ch in "，、：" for ch in s[:-1]),
+    fuzz = 0.5 * len(_ASCII_RUN.findall(s))
+    gaps = len(_CJK_GAP.findall(s.strip()))
+    stretched = gaps >= 3  # letter_spaced(s)
+    phrase_gap = 0 < gaps <= 2
+    body = set(s[:-1])
+    return LineFacts(width - fuzz, terminal, spaced and stretched,
+                     not body.isdisjoint("。！？；"),
+                     not body.isdisjoint("，、："),
                      s[-1:] in ("，", "、"),
-                     sum(1 for ch in s if ch in COMPRESSIBLE),
-                     0 < gaps <= 2 and not letter_spaced(s),
-                     0 < gaps <= 2 and not letter_spaced(s) and not _gap_inside_quotes(s))
+                     sum(map(s.count, COMPRESSIBLE)),
+                     phrase_gap,
+                     phrase_gap and not _gap_inside_quotes(s))
 
 
 def _gap_inside_quotes(s: str) -> bool:

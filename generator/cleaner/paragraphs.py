@@ -10,10 +10,11 @@ tried and the labelling that explains the lines best (least cost) wins.
 from __future__ import annotations
 
 import re
-from operator import add
+from collections import Counter
+from operator import add, attrgetter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
 from .text import is_ideograph
 
@@ -149,14 +150,15 @@ def end_cost(ln: LineFacts, room: float) -> float:
 
 
 def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, allow_headings: bool,
-                give_up_above: Optional[float] = None) -> Optional[tuple[float, list[tuple[str, bool]], dict]]:
+                give_up: Optional[Callable[[float], bool]] = None
+                ) -> Optional[tuple[float, list[tuple[str, bool]], dict]]:
     """Least-cost labelling of the lines (Viterbi over line states).
 
     A state is (column width, label, ends-its-paragraph). The column may change inside
     an article (text flowing around a picture) at a price. `flush_first`: the first line
     is not indented (a dateline opens it). Returns the cost, the labels and the run
-    (forward costs, kept so that its close calls can be measured); None as soon as every
-    reading costs more than `give_up_above` (costs only grow line by line).
+    (forward costs, kept so that its close calls can be measured); None as soon as
+    `give_up` says yes to the cost every reading has reached (costs only grow line by line).
 
     Costs are kept per kind as lists over the columns, and only the costs go forward:
     the winning predecessor is looked up again along the chosen path (`_predecessor`),
@@ -166,17 +168,17 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, al
     kinds = KINDS if heads else KINDS[:-1]
     col_key = tuple(cols)
     own_memo: dict = {}
-    forward: list[tuple] = []
     owns: list[tuple] = []
-    lows: list[tuple[float, float]] = [(BIG, BIG)]  # per line: cheapest state before it (ended, running)
-    prev: tuple = ()
     for i, ln in enumerate(lines):
-        first = i == 0 and flush_first
-        key = (_facts_key(ln), first)
+        key = (_facts_key(ln), i == 0 and flush_first)
         own = own_memo.get(key)
         if own is None:
-            own = own_memo[key] = _own_costs(key[0], heads, col_key, first)
+            own = own_memo[key] = _own_costs(key[0], heads, col_key, key[1])
         owns.append(own)
+    forward: list[tuple] = []
+    lows: list[tuple[float, float]] = [(BIG, BIG)]  # per line: cheapest state before it (ended, running)
+    prev: tuple = ()
+    for i, own in enumerate(owns):
         if i == 0:
             cur = tuple([o + _start_cost(label, flush_first) for o in own[k]]
                         for k, (label, _) in enumerate(kinds))
@@ -184,7 +186,7 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, al
             # F and H follow a state that ended its block, C a running one
             into_end, low_end = _with_change(_min3(prev[1], prev[3], prev[4]) if heads else _min2(prev[1], prev[3]))
             into_run, low_run = _with_change(_min2(prev[0], prev[2]))
-            if give_up_above is not None and min(low_end, low_run) > give_up_above:
+            if give_up is not None and give_up(min(low_end, low_run)):
                 return None
             lows.append((low_end, low_run))
             cur = (list(map(add, into_end, own[0])), list(map(add, into_end, own[1])),
@@ -224,17 +226,21 @@ def _own_costs(key: tuple, allow_headings: bool, cols: tuple, first: bool) -> tu
     """Per kind, the own cost of a line (given by its _facts_key) under every column width.
 
     Pure, and the same few line shapes and column sets recur page after page: cached."""
+    per_column = [_own_costs_at(key, allow_headings, col, first) for col in cols]
+    return tuple(list(costs) for costs in zip(*per_column))
+
+
+@lru_cache(maxsize=1 << 16)
+def _own_costs_at(key: tuple, allow_headings: bool, col: float, first: bool) -> tuple:
+    """The own cost of a line under one column width, per kind."""
     ln = LineFacts(*key[:6], 0, *key[6:])
-    kinds = KINDS if allow_headings else KINDS[:-1]
-    rooms = cols if first else [c - INDENT for c in cols]
-    return tuple([line_cost(ln, label, ends, col, room) for col, room in zip(cols, rooms)]
-                 for label, ends in kinds)
+    room = col if first else col - INDENT
+    return tuple(line_cost(ln, label, ends, col, room) for label, ends in (KINDS if allow_headings else KINDS[:-1]))
 
 
-def _facts_key(ln: LineFacts) -> tuple:
-    """What line_cost reads of a line: lines with equal keys cost the same everywhere."""
-    return (ln.width, ln.terminal, ln.spaced, ln.inner_stop, ln.inner_comma, ln.soft_end,
-            ln.phrase_gap, ln.bare_gap)
+_facts_key = attrgetter("width", "terminal", "spaced", "inner_stop", "inner_comma", "soft_end",
+                        "phrase_gap", "bare_gap")
+"""What line_cost reads of a line: lines with equal keys cost the same everywhere."""
 
 
 def _min2(a: list[float], b: list[float]) -> list[float]:
@@ -349,6 +355,24 @@ UNSURE_BREAK = 0.14
 a full line ending a sentence is a plain tie, read as running on, not a close call)."""
 
 
+def likely_widths_first(lines: list[LineFacts]) -> list[int]:
+    """Indexes of PUNCT_WIDTHS, the one under which most running lines share one width
+    first: the likely winner, so that the other reading can give up early (the result
+    does not depend on this order)."""
+    def agreement(k: int) -> int:
+        em = PUNCT_WIDTHS[k]
+        widths = Counter(round((ln.width + (em - 0.5) * ln.punct) * 2) for ln in lines
+                         if not ln.terminal and not ln.spaced)
+        return max(widths.values(), default=0)
+    return sorted(range(len(PUNCT_WIDTHS)), key=lambda k: -agreement(k))
+
+
+def _cannot_beat(best_key: tuple[float, int], k: int) -> Callable[[float], bool]:
+    """Whether a reading under punctuation width k that already costs `low` can no
+    longer beat `best_key` (lower rounded cost first, ties to the lower index)."""
+    return lambda low: (round(low, 6), k) > best_key
+
+
 def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bool,
                    unsure: Optional[list] = None) -> list[tuple[str, bool]]:
     """The labelling under the most plausible column width and punctuation width.
@@ -358,17 +382,17 @@ def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bo
     """
     if not lines:
         return []
-    best_key, best_cost, best_path, best_run = None, None, None, None
-    for k, em in enumerate(PUNCT_WIDTHS):
-        printed = with_punct_width(lines, em)
-        # a later width wins only by a lower cost: give up once every reading costs more
-        found = label_lines(printed, column_candidates(printed), flush_first, allow_headings, best_cost)
+    best_key, best_path, best_run = None, None, None
+    for k in likely_widths_first(lines):
+        printed = with_punct_width(lines, PUNCT_WIDTHS[k])
+        found = label_lines(printed, column_candidates(printed), flush_first, allow_headings,
+                            None if best_key is None else _cannot_beat(best_key, k))
         if found is None:
             continue
         cost, path, run = found
         key = (round(cost, 6), k)
         if best_key is None or key < best_key:
-            best_key, best_cost, best_path, best_run = key, cost, path, run
+            best_key, best_path, best_run = key, path, run
     if unsure is not None:
         unsure.extend(close_calls(best_run, UNSURE_BREAK))
     return best_path

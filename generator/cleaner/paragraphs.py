@@ -58,6 +58,7 @@ class LineFacts:
 
 
 COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
+_COMPRESSIBLE = re.compile("[" + "".join(sorted(COMPRESSIBLE)) + "]")
 
 
 _ASCII_RUN = re.compile(r"[\x21-\x7e]+")
@@ -80,7 +81,7 @@ def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
                      not body.isdisjoint("。！？；"),
                      not body.isdisjoint("，、："),
                      s[-1:] in ("，", "、"),
-                     sum(map(s.count, COMPRESSIBLE)),
+                     len(_COMPRESSIBLE.findall(s)),
                      phrase_gap,
                      phrase_gap and not _gap_inside_quotes(s))
 

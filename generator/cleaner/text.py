@@ -43,7 +43,7 @@ def line_width(line: str) -> float:
     exactly the sum of char_width over the line.)
     """
     printed = "".join(line.split())
-    half = len(printed.encode("ascii", "ignore")) + sum(map(printed.count, HALF_WIDTH_PUNCT))
+    half = len(_HALF_WIDTH.findall(printed))
     total = len(printed) - 0.5 * half
     if len(printed) == len(line):
         return total
@@ -57,6 +57,7 @@ def line_width(line: str) -> float:
 
 
 _ANY_SPACE = re.compile(r"\s")
+_HALF_WIDTH = re.compile("[\x00-\x7f" + re.escape("".join(sorted(HALF_WIDTH_PUNCT))) + "]")
 
 
 def non_space(text: str) -> str:

@@ -1,0 +1,95 @@
+"""Render caches of the push rebuild (generator/perf.py, hooks/perf.py): what their keys
+leave out is really never rendered, their keys are the same from run to run, a cached
+page replays the warnings its conversion logged, and a changed template is never
+answered from the cache. (Whole-site freshness: tests/test_cache_fresh.py.)"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+from material.plugins.blog import structure as blog_structure
+
+from conftest import copy_repo, run_cli
+from generator import perf
+
+MATERIAL_TEMPLATES = Path(blog_structure.__file__).resolve().parents[3] / "templates"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def page_templates() -> list[Path]:
+    return sorted(MATERIAL_TEMPLATES.rglob("*.html")) + sorted((REPO / "overrides").rglob("*.html"))
+
+
+def test_no_page_template_reads_the_build_date():
+    """The page key leaves out `page.update_date` and the context's `build_date_utc`
+    (they change every day): only the sitemap, a theme template rebuilt every time, may
+    print them."""
+    assert len(page_templates()) > 50
+    readers = [p for p in page_templates() if re.search(r"update_date|build_date_utc", p.read_text("utf-8"))]
+    assert readers == []
+    assert {"update_date", "excerpt", "markdown"} == set(perf.PAGE_FIELDS_NOT_RENDERED)
+
+
+def test_stable_json_is_the_same_across_objects_and_runs():
+    class Thing:
+        def __init__(self, n):
+            self.n, self.fn, self.tags = n, len, {"b", "a"}
+
+    one, two = perf.stable_json({"x": Thing(1), "k": [1, 2]}), perf.stable_json({"k": [1, 2], "x": Thing(1)})
+    assert one == two and "0x" not in one and '"len"' in one
+    assert perf.stable_json({"x": Thing(2)}) != perf.stable_json({"x": Thing(1)})
+    loop = {"a": 1}
+    loop["self"] = loop                        # a cycle goes the slow, depth-limited way
+    assert perf.stable_json(loop) == perf.stable_json(loop)
+
+
+def test_deferred_markdown_builds_its_parser_only_when_used():
+    built = []
+
+    def factory(**kwargs):
+        built.append(kwargs)
+        return markdown.Markdown(**kwargs)
+
+    class Mark(markdown.treeprocessors.Treeprocessor):
+        def run(self, root):
+            for el in root.iter("p"):
+                el.set("class", "marked")
+
+    md = perf.DeferredMarkdown(factory, extensions=["attr_list"])
+    md.treeprocessors.register(Mark(), "mark", 0)
+    assert built == []
+    assert md.convert("text") == '<p class="marked">text</p>' and len(built) == 1
+    assert md.treeprocessors.get_index_for_name("mark") >= 0 and len(built) == 1
+
+
+def cache_use(log: str) -> dict[str, tuple[int, int]]:
+    line = re.search(r"from the caches: (.*)", log)
+    assert line, log[-2000:]
+    return {name: (int(hits), int(total)) for name, hits, total in re.findall(r"(\w+) (\d+) of (\d+)", line.group(1))}
+
+
+def mkdocs_build(root: Path) -> str:
+    proc = run_cli("mkdocs", "build", cwd=root)
+    return proc.stdout + proc.stderr
+
+
+def test_cached_pages_replay_warnings_and_a_changed_template_renders_again(tmp_path):
+    root = copy_repo(tmp_path / "site")
+    run_cli("generator", "build", cwd=root)
+    (root / "docs" / "about-links.md").write_text("# 链接\n\n见[不存在的页](missing-page.md)。\n", encoding="utf-8")
+    warning = "contains a link 'missing-page.md', but the target is not found"
+    cold = mkdocs_build(root)
+    assert warning in cold
+    warm = mkdocs_build(root)
+    use = cache_use(warm)
+    assert use["markdown"][0] == use["markdown"][1] > 0 and use["pages"][0] == use["pages"][1] > 0, use
+    assert warning in warm                     # replayed from the cache: --strict still fails
+    assert run_cli("mkdocs", "build", "--strict", cwd=root, check=False).returncode != 0
+
+    bar = root / "overrides" / "partials" / "edition-bar.html"
+    bar.write_text(bar.read_text(encoding="utf-8").replace("往期回顾", "往期回顾·"), encoding="utf-8")
+    changed = cache_use(mkdocs_build(root))
+    assert changed["pages"][0] == 0, changed
+    article = next((root / "site" / "zhongguoyouzhengkuaidibao").rglob("*.html"))
+    assert "往期回顾·" in article.read_text(encoding="utf-8")

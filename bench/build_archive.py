@@ -287,7 +287,14 @@ def build_ours(root: Path, timeout: float | None, stock: bool = False) -> dict:
     return {"build_s": round(gen.seconds + mk.seconds, 2), "generate_s": round(gen.seconds, 2),
             "mkdocs_s": round(mk.seconds, 2), "cpu_s": round(gen.cpu_seconds + mk.cpu_seconds, 1),
             "load_1min_after": round(os.getloadavg()[0], 2), "peak_mb": round(max(gen.peak_mb, mk.peak_mb), 1),
-            "posts": posts, **site_stats(root / "site")}
+            "posts": posts, "cache_hits": render_cache_hits(mk.output), **site_stats(root / "site")}
+
+
+def render_cache_hits(log: str) -> dict:
+    """`{cache: "hits/lookups"}` from hooks/perf.py's log line (empty without it)."""
+    line = re.search(r"from the caches: (.*)", log)
+    return {name: f"{hits}/{total}" for name, hits, total in re.findall(r"(\w+) (\d+) of (\d+)", line.group(1))} \
+        if line else {}
 
 
 def copy_posts(posts_dir: Path, dest: Path, jekyll_names: bool) -> int:
@@ -353,7 +360,8 @@ def benchmark(n: int, engines: set[str], work: Path, seed: int, timeout: float |
     if push:
         push_issue(root / "sources", seed)
         again = build_ours(root, timeout, stock)
-        result["push"] = {k: again[k] for k in ("build_s", "generate_s", "mkdocs_s", "cpu_s", "peak_mb", "posts")}
+        result["push"] = {k: again[k] for k in ("build_s", "generate_s", "mkdocs_s", "cpu_s", "load_1min_after",
+                                                "peak_mb", "posts", "cache_hits")}
         print(json.dumps(result["push"], ensure_ascii=False), file=sys.stderr, flush=True)
     posts_dir = root / "docs" / "posts"
     for name, build in (("hugo", build_hugo), ("jekyll", build_jekyll)):

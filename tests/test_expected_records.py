@@ -14,13 +14,11 @@ from generator.cleaner import clean_text
 KNOWN_GAPS = {
     # two-line headline joined with a space; the editor read it as one phrase
     ("000_31e643441b05f80e.txt", "集团公司调研指导陕西商洛定点帮扶工作"): {"title"},
-    # three bold one-sentence section heads ending in 。 read as paragraphs
-    ("001_80c4cab5450f9d3a.txt", "认真学习贯彻党的二十大精神 坚定不移推动邮储银行高质量发展"): {"blocks"},
 }
 MAX_EXTRA_ARTICLES: dict[str, int] = {}  # no sample leaves a headline without its article
 
 # Ratchet: the accuracy reached on the samples; raise these, never lower them.
-ARTICLES_RIGHT = 26
+ARTICLES_RIGHT = 27
 TITLES_RIGHT = 27
 BREAKS_RIGHT = 124
 BREAKS_SPURIOUS_AT_MOST = 0

@@ -100,11 +100,18 @@ def build_article(d: Draft) -> Article:
             a.byline = " ".join(pieces)
             if last_words and F.looks_like_names(last_words[-1]):
                 a.authors.extend(byline_names(a.byline, despace(last_words[-1])))
+    first_lines = [None] * len(a.blocks)
     for p in parts:
         if p.type == "paragraph":
             a.blocks.append(Block("paragraph", paragraph_text(p)))
         else:
             a.blocks.append(Block("heading", heading_text(p)))
+        first_lines.append(p.lines[0].no if p.lines else None)
+    heads = sentence_heads(a.blocks)
+    for i in heads:
+        a.blocks[i] = Block("heading", a.blocks[i].text)
+    if heads:
+        a.warnings.append(f"section heads read from one-sentence paragraphs (line {first_lines[heads[0]]})")
     a.captions = [paragraph_text(p) for p in d.caption_parts]
     for sig in d.signatures:
         credit = F.parse_credit(sig)
@@ -122,6 +129,31 @@ def build_article(d: Draft) -> Article:
         a.continued_from = d.continued_from
     a.kind = kind_of(d, a)
     return a
+
+
+PARALLEL_HEADS = 3
+"""Section heads set in bold print as plain one-sentence paragraphs; only a run of at
+least this many of them, each opening a long paragraph, tells them apart."""
+HEAD_MAX_CHARS = 40
+BODY_RATIO = 3
+"""A section head's paragraph is at least this many times longer than the head."""
+SENTENCE_STOPS = "。！？"
+
+
+def is_sentence_head(blocks: list[Block], i: int) -> bool:
+    """A short paragraph of exactly one sentence ending in 。, neither first nor last,
+    followed by a paragraph much longer than itself."""
+    if i == 0 or i + 1 >= len(blocks) or blocks[i].type != "paragraph" or blocks[i + 1].type != "paragraph":
+        return False
+    text = blocks[i].text
+    return (text.endswith("。") and not any(c in SENTENCE_STOPS for c in text[:-1])
+            and len(text) <= HEAD_MAX_CHARS and len(blocks[i + 1].text) >= BODY_RATIO * len(text))
+
+
+def sentence_heads(blocks: list[Block]) -> list[int]:
+    """Indexes of paragraphs that are parallel section heads (empty below PARALLEL_HEADS)."""
+    heads = [i for i in range(len(blocks)) if is_sentence_head(blocks, i)]
+    return heads if len(heads) >= PARALLEL_HEADS else []
 
 
 def kind_of(d: Draft, a: Article) -> str:

@@ -1073,3 +1073,83 @@ def uninstall_render_caches() -> None:
         Page.render = Page.render.perf_stock
     if hasattr(plugin.Excerpt, "perf_stock"):
         plugin.Excerpt = plugin.Excerpt.perf_stock
+
+
+# ------------------------------------------------------ reusing unchanged output ----
+
+class PreviousSite:
+    """MkDocs empties the site folder and writes every file again. Instead, the last
+    build's files are set aside (`take`, before MkDocs cleans: the same entries its
+    `clean_directory` would delete, hidden ones stay) and a file whose new bytes are
+    exactly the old ones is moved back instead of written (`write_file`); what is left
+    at the end is what the new build no longer makes (`drop`)."""
+
+    def __init__(self, site_dir: Path, keep_dir: Path):
+        self.site_dir, self.keep_dir = os.path.abspath(site_dir), os.path.abspath(keep_dir)
+        self.reused = 0
+
+    @classmethod
+    def take(cls, site_dir: Path, keep_dir: Path) -> Optional["PreviousSite"]:
+        import shutil
+        shutil.rmtree(keep_dir, ignore_errors=True)          # left by a build that failed
+        if not Path(site_dir).is_dir():
+            return None
+        Path(keep_dir).mkdir(parents=True)
+        moved = []
+        try:
+            for entry in sorted(os.listdir(site_dir)):
+                if not entry.startswith("."):
+                    os.rename(os.path.join(site_dir, entry), os.path.join(keep_dir, entry))
+                    moved.append(entry)
+        except OSError:                                      # e.g. another file system: write as usual
+            for entry in moved:
+                os.rename(os.path.join(keep_dir, entry), os.path.join(site_dir, entry))
+            shutil.rmtree(keep_dir, ignore_errors=True)
+            return None
+        return cls(Path(site_dir), Path(keep_dir))
+
+    def reuse(self, content: bytes, output_path: str) -> bool:
+        """Move the old file into place if its bytes are `content`."""
+        rel = os.path.relpath(os.path.abspath(output_path), self.site_dir)
+        if rel.startswith(".."):
+            return False
+        old = os.path.join(self.keep_dir, rel)
+        try:
+            if os.path.getsize(old) != len(content):
+                return False
+            with open(old, "rb") as fh:
+                if fh.read() != content:
+                    return False
+            os.makedirs(os.path.dirname(os.path.abspath(output_path)), exist_ok=True)
+            os.replace(old, output_path)
+        except OSError:
+            return False
+        self.reused += 1
+        return True
+
+    def write_file(self, stock: Callable) -> Callable:
+        def write_file(content: bytes, output_path: str) -> None:
+            if not self.reuse(content, output_path):
+                stock(content, output_path)
+        write_file.perf_stock = stock
+        return write_file
+
+    def drop(self) -> None:
+        import shutil
+        shutil.rmtree(self.keep_dir, ignore_errors=True)
+
+
+def install_previous_site(site_dir: Path, keep_dir: Path) -> Optional[PreviousSite]:
+    from mkdocs import utils
+    previous = PreviousSite.take(site_dir, keep_dir)
+    if previous is not None:
+        utils.write_file = previous.write_file(getattr(utils.write_file, "perf_stock", utils.write_file))
+    return previous
+
+
+def uninstall_previous_site(previous: Optional[PreviousSite]) -> None:
+    from mkdocs import utils
+    if hasattr(utils.write_file, "perf_stock"):
+        utils.write_file = utils.write_file.perf_stock
+    if previous is not None:
+        previous.drop()

@@ -15,6 +15,13 @@ def on_startup(command, dirty):
     _state["command"] = command
 
 
+@event_priority(-100)          # last: MkDocs empties the site folder right after
+def on_pre_build(config):
+    if "caches" in _state:
+        _state["previous_site"] = perf.install_previous_site(
+            Path(config.site_dir), _root(config) / perf.CACHE_DIR / "site-previous")
+
+
 def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
@@ -129,6 +136,7 @@ def on_build_error(error):
         fork.abandon()
     _state.pop("caches", None)                 # keep the last good build's caches
     perf.uninstall_render_caches()
+    perf.uninstall_previous_site(_state.pop("previous_site", None))
 
 
 @event_priority(100)           # before the search plugin writes its index
@@ -153,4 +161,8 @@ def on_post_build(config):
     if caches:
         log.info("from the caches: " + ", ".join(f"{name} {c.hits} of {c.hits + c.misses}"
                                                       for name, c in caches.items()))
+    previous = _state.pop("previous_site", None)
+    if previous is not None:
+        log.info(f"{previous.reused} unchanged files kept from the last build")
+    perf.uninstall_previous_site(previous)
     perf.uninstall_render_caches()

@@ -87,6 +87,14 @@ def test_cached_pages_replay_warnings_and_a_changed_template_renders_again(tmp_p
     assert warning in warm                     # replayed from the cache: --strict still fails
     assert run_cli("mkdocs", "build", "--strict", cwd=root, check=False).returncode != 0
 
+    # unchanged files are moved over from the last build; like MkDocs' own cleaning,
+    # hidden entries stay and files the build no longer makes are gone
+    (root / "site" / ".deploy-state").write_text("kept", encoding="utf-8")
+    (root / "site" / "stray.html").write_text("old", encoding="utf-8")
+    assert "unchanged files kept from the last build" in mkdocs_build(root)
+    assert (root / "site" / ".deploy-state").is_file() and not (root / "site" / "stray.html").exists()
+    assert not (root / ".cache" / "perf" / "site-previous").exists()
+
     bar = root / "overrides" / "partials" / "edition-bar.html"
     bar.write_text(bar.read_text(encoding="utf-8").replace("往期回顾", "往期回顾·"), encoding="utf-8")
     changed = cache_use(mkdocs_build(root))

@@ -222,7 +222,7 @@ def _start_cost(label: str, flush_first: bool) -> float:
     return 1.0 if label == C else 0.5
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=2048)  # a few MB at most: each entry holds five lists of floats
 def _own_costs(key: tuple, allow_headings: bool, cols: tuple, first: bool) -> tuple:
     """Per kind, the own cost of a line (given by its _facts_key) under every column width.
 
@@ -231,7 +231,7 @@ def _own_costs(key: tuple, allow_headings: bool, cols: tuple, first: bool) -> tu
     return tuple(list(costs) for costs in zip(*per_column))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _own_costs_at(key: tuple, allow_headings: bool, col: float, first: bool) -> tuple:
     """The own cost of a line under one column width, per kind."""
     ln = LineFacts(*key[:6], 0, *key[6:])

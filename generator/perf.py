@@ -539,6 +539,7 @@ class ForkedBuild:
 
     status: Optional[int] = None
     caches: dict = {}
+    started = 0.0
 
     def running(self) -> bool:
         if self.status is None:
@@ -570,12 +571,16 @@ class ForkedBuild:
             entries.skip = frozenset(uris)         # the parent indexes them (add_for), not the child
         for handler in logging.getLogger().handlers + logging.getLogger("mkdocs").handlers:
             handler.flush()
+        import time
+        started = time.monotonic()
         pid = os.fork()
         if pid == 0:                                   # child: build, report, leave at once
             status, payload = 0, {}
             try:
                 for cache in (caches or {}).values():      # hand back only what the child does
                     cache.added, cache.hits, cache.misses = {}, 0, 0
+                if PreviousSite.current is not None:
+                    PreviousSite.current.reused = 0
                 warnings = _WarningCapture()
                 for page in child_pages:
                     build_page(page)
@@ -584,7 +589,9 @@ class ForkedBuild:
                 payload = {"pending": dict(segmenter.pending) if segmenter else {},
                            "used": set(segmenter.cache.used) if segmenter else set(),
                            "warnings": warnings.records,
-                           "caches": {name: cache.delta() for name, cache in (caches or {}).items()}}
+                           "caches": {name: cache.delta() for name, cache in (caches or {}).items()},
+                           "seconds": time.monotonic() - started,
+                           "reused": PreviousSite.current.reused if PreviousSite.current else 0}
             except BaseException:                      # noqa: BLE001 - reported by the parent
                 import traceback
                 status, payload = 1, {"error": traceback.format_exc()}
@@ -598,15 +605,19 @@ class ForkedBuild:
         logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped(uris))
         logging.getLogger("mkdocs.plugins.perf").info(f"perf: {len(uris)} pages built in a second process")
         fork = cls(pid, Path(result), order, uris, list(child_pages))
-        fork.caches = caches or {}
+        fork.caches, fork.started = caches or {}, started
         return fork
 
     def finish(self, entries: Optional[PageEntries], segmenter: Optional["DeferredSegmenter"]) -> None:
         """Wait for the child and merge what it did; raises if it failed."""
         import logging
 
+        import time
+
         from mkdocs.exceptions import PluginError
+        waited = time.monotonic()
         status = self.status if self.status is not None else os.waitpid(self.pid, 0)[1]
+        waited = time.monotonic() - waited
         self.status = status
         try:
             payload = pickle.loads(self.result.read_bytes()) if self.result.stat().st_size else {}
@@ -627,6 +638,11 @@ class ForkedBuild:
         for name, delta in payload.get("caches", {}).items():
             if name in self.caches:
                 self.caches[name].merge(delta)
+        if PreviousSite.current is not None:
+            PreviousSite.current.reused += payload.get("reused", 0)
+        logging.getLogger("mkdocs.plugins.perf").info(
+            f"perf: second process took {payload.get('seconds', 0):.1f} s for {len(self.pages)} pages; "
+            f"the first waited {waited:.1f} s for it")
 
     def abandon(self) -> None:
         if self.status is not None:
@@ -1084,6 +1100,8 @@ class PreviousSite:
     exactly the old ones is moved back instead of written (`write_file`); what is left
     at the end is what the new build no longer makes (`drop`)."""
 
+    current: Optional["PreviousSite"] = None     # the one installed in this build
+
     def __init__(self, site_dir: Path, keep_dir: Path):
         self.site_dir, self.keep_dir = os.path.abspath(site_dir), os.path.abspath(keep_dir)
         self.reused = 0
@@ -1141,7 +1159,7 @@ class PreviousSite:
 
 def install_previous_site(site_dir: Path, keep_dir: Path) -> Optional[PreviousSite]:
     from mkdocs import utils
-    previous = PreviousSite.take(site_dir, keep_dir)
+    previous = PreviousSite.current = PreviousSite.take(site_dir, keep_dir)
     if previous is not None:
         utils.write_file = previous.write_file(getattr(utils.write_file, "perf_stock", utils.write_file))
     return previous
@@ -1153,3 +1171,4 @@ def uninstall_previous_site(previous: Optional[PreviousSite]) -> None:
         utils.write_file = utils.write_file.perf_stock
     if previous is not None:
         previous.drop()
+    PreviousSite.current = None

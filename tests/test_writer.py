@@ -101,3 +101,19 @@ def test_derived_title_is_first_sentence_and_bounded():
     assert derive_title(Article(blocks=[Block("paragraph", "12月15日，大赛举行。")])) == "大赛举行"
     assert derive_title(Article(blocks=[Block("paragraph", "“兄弟姐妹们辛苦了！这一战再次证明了。”他说。")])) == \
         "“兄弟姐妹们辛苦了！”"
+
+
+def test_fingerprint_reads_only_the_opening_but_equals_the_whole_text_definition():
+    """The fast fingerprint (NFKC of the opening only) gives what normalising the whole
+    text gives, also for openings of mostly marks, spaces and compatibility characters."""
+    import random
+    import unicodedata
+
+    from generator import posts
+
+    alphabet = "邮政快递，。 “”ＡＢ１２abc\u3000﹐…—①ｶﾞ\u3099\u0301e"
+    rnd = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.choice([5, 300, 399, 400, 401, 2000])))
+        whole = posts._PUNCT_OR_SPACE.sub("", unicodedata.normalize("NFKC", text))[:40]
+        assert posts.fingerprint(Article(blocks=[Block("paragraph", text)])) == whole

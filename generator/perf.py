@@ -516,11 +516,27 @@ class _WarningCapture:
         logging.getLogger("mkdocs").addHandler(self.handler)
 
 
-def child_pages(files) -> list:
-    """Pages the second process builds: blog posts and blog listings (views). Nothing
-    in the parent reads their rendered HTML; other pages stay with the parent."""
+RENDER_OVER_CACHED = 2.5      # a page rendered by Jinja costs about this many cached pages
+BALANCE_ENV = "ARCHIVE_FORK_BALANCE"   # "0": the second process takes every post
+
+
+def child_pages(files, cached_pages: bool = False) -> list:
+    """Pages the second process builds: the blog listings (views) and as many blog posts
+    as even out the two processes' work; the parent keeps the other pages (edition
+    pages, home …) and the rest of the posts. Nothing in the parent reads the rendered
+    HTML of either. With `cached_pages` (the page cache holds the last build) a post
+    is counted as cheap, listings always render."""
     from material.plugins.blog.structure import Post, View
-    return [f.page for f in files.documentation_pages() if isinstance(f.page, (Post, View))]
+    pages = [f.page for f in files.documentation_pages()]
+    posts = [p for p in pages if isinstance(p, Post)]
+    views = [p for p in pages if isinstance(p, View) and not isinstance(p, Post)]
+    others = len(pages) - len(posts) - len(views)
+    render, post = RENDER_OVER_CACHED, 1.0 if cached_pages else RENDER_OVER_CACHED
+    share = round((others * render + len(posts) * post - len(views) * render) / (2 * post))
+    if os.environ.get(BALANCE_ENV, "1").strip() == "0":
+        share = len(posts)                                # every post to the child
+    chosen = {id(p) for p in views + posts[:max(0, min(len(posts), share))]}
+    return [p for p in pages if id(p) in chosen]
 
 
 class ForkedBuild:
@@ -1050,7 +1066,7 @@ class _capture_toc_tokens:
 
 # ------------------------------------------------------------- installing them ----
 
-RENDER_CACHES = ("markdown", "excerpts", "pages")
+RENDER_CACHES = ("frontmatter", "markdown", "excerpts", "pages")
 RENDER_CACHE_ENV = "ARCHIVE_RENDER_CACHE"      # "0" turns the render caches off
 
 
@@ -1082,9 +1098,41 @@ def install_lead_excerpts(cache: Optional["DigestCache"], salt: str):
     return lead
 
 
+class CachedYaml:
+    """Stands in for the `yaml` module in Material's blog structure, which parses every
+    post's front matter when the posts are read (about a third of reading 10,000
+    posts): `load` answers from the cache by digest of the text, the loader and
+    PyYAML's version, as a fresh copy (plugins change `page.meta` later)."""
+
+    def __init__(self, module, cache: "DigestCache"):
+        self._module, self._cache = module, cache
+
+    def load(self, stream, Loader):                   # noqa: N803 - PyYAML's own name
+        if not isinstance(stream, str):
+            return self._module.load(stream, Loader)
+        key = digest(self._module.__version__, f"{Loader.__module__}.{Loader.__qualname__}", stream)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return pickle.loads(hit)
+        value = self._module.load(stream, Loader)
+        self._cache.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def install_frontmatter_cache(cache: "DigestCache") -> None:
+    from material.plugins.blog import structure
+    module = getattr(structure.yaml, "_module", structure.yaml)
+    structure.yaml = CachedYaml(module, cache)
+
+
 def uninstall_render_caches() -> None:
-    from material.plugins.blog import plugin
+    from material.plugins.blog import plugin, structure
     from mkdocs.structure.pages import Page
+    if isinstance(structure.yaml, CachedYaml):
+        structure.yaml = structure.yaml._module
     if hasattr(Page.render, "perf_stock"):
         Page.render = Page.render.perf_stock
     if hasattr(plugin.Excerpt, "perf_stock"):

@@ -32,6 +32,7 @@ def on_config(config):
     if _state.get("command") == "build" and perf.render_caches_enabled():
         _state["caches"] = perf.load_render_caches(_root(config))
         perf.install_lead_excerpts(_state["caches"]["excerpts"], "")     # salted in on_files
+        perf.install_frontmatter_cache(_state["caches"]["frontmatter"])  # before the blog reads its posts
     return config
 
 
@@ -103,7 +104,7 @@ def on_env(env, config, files):
     nav = _state["nav"]
     level = config.validation.links.anchors
     fork = perf.ForkedBuild.start(
-        perf.child_pages(files),
+        perf.child_pages(files, cached_pages=bool(_state.get("caches") and _state["caches"]["pages"].data)),
         lambda page: _build_page(page, config, doc_files, nav, env),
         lambda page: page.validate_anchor_links(files=files, log_level=level),
         env, files, _state.get("entries"), _state.get("segmenter"), _state.get("caches"))

@@ -80,7 +80,7 @@ def warm_archive(tmp_path_factory) -> Path:
     """The sample archive built once, leaving its caches (copied by each test)."""
     root = copy_repo(tmp_path_factory.mktemp("warm"))
     build(root, WARM_ENV)
-    for name in ("records", "markdown", "excerpts", "pages"):
+    for name in ("records", "frontmatter", "markdown", "excerpts", "pages"):
         assert (root / ".cache" / "perf" / f"{name}.pickle").is_file(), name
     return root
 

@@ -23,4 +23,4 @@ def test_benchmark_builds_50_articles_and_reports_json(tmp_path):
     sources = sorted((tmp_path / "b" / "ours" / "sources").glob("*/*.txt"))
     assert len(sources) >= 6 and all(p.read_text(encoding="utf-8").startswith(" ") for p in sources)
     assert (tmp_path / "b" / "ours" / "site" / "index.html").is_file()
-    assert set(result["cache_hits"]) == {"markdown", "excerpts", "pages"}, result   # render caches at work
+    assert set(result["cache_hits"]) == {"frontmatter", "markdown", "excerpts", "pages"}, result   # render caches at work

@@ -101,3 +101,14 @@ def test_cached_pages_replay_warnings_and_a_changed_template_renders_again(tmp_p
     assert changed["pages"][0] == 0, changed
     article = next((root / "site" / "zhongguoyouzhengkuaidibao").rglob("*.html"))
     assert "往期回顾·" in article.read_text(encoding="utf-8")
+
+
+def test_cached_front_matter_is_what_yaml_gives_and_a_fresh_copy_each_time(tmp_path):
+    import yaml
+    text = "title: 标题\ndate: 2022-12-19 00:00:00+08:00\ntags:\n- 动态\n"
+    cached = perf.CachedYaml(yaml, perf.DigestCache(tmp_path / "fm.pickle"))
+    first = cached.load(text, yaml.CSafeLoader)
+    first["tags"].append("changed by a plugin")
+    second = cached.load(text, yaml.CSafeLoader)
+    assert second == yaml.load(text, yaml.CSafeLoader) and second is not first
+    assert cached._cache.hits == 1 and cached.safe_dump is yaml.safe_dump

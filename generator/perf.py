@@ -1078,6 +1078,17 @@ def load_render_caches(root: Path) -> dict:
     return {name: DigestCache.load(Path(root) / CACHE_DIR / f"{name}.pickle") for name in RENDER_CACHES}
 
 
+# Markdown extensions that read other files while converting (their bytes are not in
+# the key): with any of them configured, pages are converted every time.
+FILE_READING_EXTENSIONS = frozenset({"pymdownx.snippets", "markdown_include.include", "mdx_include",
+                                     "pymdownx.include"})
+
+
+def markdown_cache_allowed(config) -> bool:
+    names = {e if isinstance(e, str) else f"{type(e).__module__}" for e in config["markdown_extensions"]}
+    return not any(name == ext or name.startswith(ext) for name in names for ext in FILE_READING_EXTENSIONS)
+
+
 def install_markdown_cache(cache: "DigestCache", salt: str) -> None:
     """Route every page's Markdown conversion through the cache (undo: `uninstall_render_caches`)."""
     from mkdocs.structure.pages import Page

@@ -46,7 +46,8 @@ def on_files(files, config):
         _install_search(search, config)
     if "caches" in _state:                     # every plugin has set up its Markdown extensions by now
         salt = perf.markdown_salt(config)
-        perf.install_markdown_cache(_state["caches"]["markdown"], salt)
+        if perf.markdown_cache_allowed(config):
+            perf.install_markdown_cache(_state["caches"]["markdown"], salt)
         perf.install_lead_excerpts(_state["caches"]["excerpts"], salt)
     return files
 

@@ -112,3 +112,8 @@ def test_cached_front_matter_is_what_yaml_gives_and_a_fresh_copy_each_time(tmp_p
     second = cached.load(text, yaml.CSafeLoader)
     assert second == yaml.load(text, yaml.CSafeLoader) and second is not first
     assert cached._cache.hits == 1 and cached.safe_dump is yaml.safe_dump
+
+
+def test_markdown_that_reads_other_files_is_never_cached():
+    assert perf.markdown_cache_allowed({"markdown_extensions": ["attr_list", "md_in_html", "toc"]})
+    assert not perf.markdown_cache_allowed({"markdown_extensions": ["toc", "pymdownx.snippets"]})

@@ -23,7 +23,8 @@ from generator import NEWSPAPER
 
 ISSUE_DIR = "issue"
 PAST_ISSUES = "past-issues.html"
-LATEST_ISSUE = f"{ISSUE_DIR}/latest.html"     # forwards to the newest issue (the bar's 最新一期)
+LATEST_ISSUE = "latest-issue.html"     # forwards to the newest issue (the bar's 最新一期); not under
+                                       # issue/, which holds one page per printed issue
 SECTION_DIR = "section"
 TAG_DIR = "tag"
 PER_PAGE = 20

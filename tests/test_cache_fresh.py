@@ -137,7 +137,7 @@ def test_warm_rebuild_after_a_new_issue_equals_a_cold_build(warm_archive, tmp_pa
     assert use["pages"][0] > 0, use            # the older articles' pages were reused
     after = site_files(warm / "site")
     assert f"issue/{day}.html" in after
-    assert f'url={day}.html"'.encode() in after["issue/latest.html"]     # 最新一期 forwards to it
+    assert f'url=issue/{day}.html"'.encode() in after["latest-issue.html"]     # 最新一期 forwards to it
 
     cold = cold_copy(tmp_path / "cold")
     push_new_issue(cold)

@@ -140,8 +140,8 @@ def test_plan_site_generates_each_page_once():
     page = site.pages["issue/2022-12-19.md"]
     assert "template: edition-issue.html" in page.markdown and "exclude: true" in page.markdown
     assert page.context()["pages"][1]["name"] == "专题"
-    assert site.bar["latest"]["url"] == "issue/latest.html"     # a fixed page: the bar stays the same when an issue is added
-    assert site.pages["issue/latest.md"].context()["latest"]["url"] == "issue/2022-12-26.html"
+    assert site.bar["latest"]["url"] == "latest-issue.html"     # a fixed page: the bar stays the same when an issue is added
+    assert site.pages["latest-issue.md"].context()["latest"]["url"] == "issue/2022-12-26.html"
 
 
 def test_structure_is_built_in_linear_time():

@@ -161,9 +161,11 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, al
     (forward costs, kept so that its close calls can be measured); None as soon as
     `give_up` says yes to the cost every reading has reached (costs only grow line by line).
 
-    Costs are kept per kind as lists over the columns, and only the costs go forward:
-    the winning predecessor is looked up again along the chosen path (`_predecessor`),
-    which is what makes this fast enough for a 10,000-article archive.
+    Costs are kept per kind as lists over the columns. A line's state costs are its own
+    costs plus one of only two lists (the cheapest way in after a finished block, and after
+    a running line), so only those two go forward (`_Line`); the state costs themselves are
+    added up only where they are read (the chosen path, close calls). Which is what makes
+    this fast enough for a 10,000-article archive.
     """
     heads = allow_headings
     kinds = KINDS if heads else KINDS[:-1]
@@ -176,41 +178,49 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, al
         if own is None:
             own = own_memo[key] = _own_costs(key[0], heads, col_key, key[1])
         owns.append(own)
-    forward: list[tuple] = []
+    ncols = len(cols)
+    start = [[_start_cost(label, flush_first)] * ncols for label, _ in kinds]
+    forward: list[tuple] = [tuple(start)]  # per line: per kind, the list its own costs add to
     lows: list[tuple[float, float]] = [(BIG, BIG)]  # per line: cheapest state before it (ended, running)
-    prev: tuple = ()
-    for i, own in enumerate(owns):
-        if i == 0:
-            cur = tuple([o + _start_cost(label, flush_first) for o in own[k]]
-                        for k, (label, _) in enumerate(kinds))
-        else:
-            # F and H follow a state that ended its block, C a running one
-            into_end, low_end = _with_change(_min3(prev[1], prev[3], prev[4]) if heads else _min2(prev[1], prev[3]))
-            into_run, low_run = _with_change(_min2(prev[0], prev[2]))
-            if give_up is not None and give_up(min(low_end, low_run)):
-                return None
-            lows.append((low_end, low_run))
-            cur = (list(map(add, into_end, own[0])), list(map(add, into_end, own[1])),
-                   list(map(add, into_run, own[2])), list(map(add, into_run, own[3])))
-            if heads:
-                cur += (list(map(add, into_end, own[4])),)
-        forward.append(cur)
-        prev = cur
+    first = _states(start, owns[0])
+    prev_end = _min3(first[1], first[3], first[4]) if heads else _min2(first[1], first[3])
+    prev_run = _min2(first[0], first[2])
+    n = len(owns)
+    for i in range(1, n):
+        # F and H follow a state that ended its block, C a running one
+        into_end, low_end = _with_change(prev_end)
+        into_run, low_run = _with_change(prev_run)
+        if give_up is not None and give_up(low_end if low_end < low_run else low_run):
+            return None
+        lows.append((low_end, low_run))
+        own = owns[i]
+        forward.append((into_end, into_end, into_run, into_run, into_end)[:len(kinds)])
+        if i + 1 < n:
+            # cheapest ended state: min(F end, H) = into_end + own's cheapest of the two, or C end
+            prev_end = _min2(list(map(add, into_end, own[-1])), list(map(add, into_run, own[3])))
+            prev_run = _min2(list(map(add, into_end, own[0])), list(map(add, into_run, own[2])))
+    last = _states(forward[-1], owns[-1])
     best = None
-    for ci in range(len(cols)):                  # first least (cost, -column) in state order
+    for ci in range(ncols):                  # first least (cost, -column) in state order
         for k, st in enumerate(kinds):
-            c = prev[k][ci] + _end_penalty((ci,) + st)
+            c = last[k][ci] + _end_penalty((ci,) + st)
             if best is None or (c, -cols[ci]) < best[0]:
                 best = ((c, -cols[ci]), (ci, k))
     ci, k = best[1]
     total = best[0][0]
     path = [(ci, k)]
-    for i in range(len(lines) - 1, 0, -1):
+    for i in range(n - 1, 0, -1):
         need_ended = kinds[k][0] != C
-        ci, k = _predecessor(forward[i - 1], lows[i][0 if need_ended else 1], ci, need_ended, heads)
+        ci, k = _predecessor(forward[i - 1], owns[i - 1], lows[i][0 if need_ended else 1], ci, need_ended, heads)
         path.append((ci, k))
     labels = [kinds[k] for _, k in reversed(path)]
-    return total, labels, {"forward": forward, "owns": owns, "kinds": kinds, "total": total, "path": labels}
+    return total, labels, {"forward": forward, "owns": owns, "lows": lows, "last": last,
+                           "kinds": kinds, "total": total, "path": labels}
+
+
+def _states(into: tuple, own: tuple) -> list[list[float]]:
+    """A line's state costs per kind: the way in plus the line's own cost."""
+    return [list(map(add, into[k], own[k])) for k in range(len(into))]
 
 
 def _start_cost(label: str, flush_first: bool) -> float:
@@ -224,11 +234,14 @@ def _start_cost(label: str, flush_first: bool) -> float:
 
 @lru_cache(maxsize=2048)  # a few MB at most: each entry holds five lists of floats
 def _own_costs(key: tuple, allow_headings: bool, cols: tuple, first: bool) -> tuple:
-    """Per kind, the own cost of a line (given by its _facts_key) under every column width.
+    """Per kind, the own cost of a line (given by its _facts_key) under every column width,
+    then the lesser of ending a paragraph on it and reading it as a heading (the two states
+    entered the same way).
 
     Pure, and the same few line shapes and column sets recur page after page: cached."""
     per_column = [_own_costs_at(key, allow_headings, col, first) for col in cols]
-    return tuple(list(costs) for costs in zip(*per_column))
+    per_kind = tuple(list(costs) for costs in zip(*per_column))
+    return per_kind + (_min2(per_kind[1], per_kind[4]) if allow_headings else per_kind[1],)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -265,15 +278,18 @@ def _with_change(same: list[float]) -> tuple[list[float], float]:
     return same, low
 
 
-def _predecessor(prev: tuple, low: float, ci: int, need_ended: bool, heads: bool) -> tuple[int, int]:
-    """The state the labelling came from: the first cheapest of the same column, unless a
-    column change from the first cheapest state anywhere (`low`) is strictly cheaper."""
+def _predecessor(into: tuple, own: tuple, low: float, ci: int, need_ended: bool, heads: bool) -> tuple[int, int]:
+    """The state the labelling came from (a line given by its ways in and own costs): the
+    first cheapest of the same column, unless a column change from the first cheapest state
+    anywhere (`low`) is strictly cheaper."""
     wanted = ((1, 3, 4) if heads else (1, 3)) if need_ended else (0, 2)
     best_c, best_p = BIG, None
     for k in wanted:
-        if prev[k][ci] < best_c:
-            best_c, best_p = prev[k][ci], (ci, k)
+        c = into[k][ci] + own[k][ci]
+        if c < best_c:
+            best_c, best_p = c, (ci, k)
     if low + COLUMN_CHANGE < best_c:
+        prev = _states(into, own)
         best_p = min((prev[k].index(low), k) for k in wanted if low in prev[k])
     return best_p
 
@@ -295,34 +311,58 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
     """Lines whose best reading beats a different reading of that line by less than `margin`.
 
     Min-marginals: the forward costs of the labelling plus a backward pass give, for each
-    line and state, the cost of the best whole reading through that state.
+    line and state, the cost of the best whole reading through that state. A line's other
+    readings are only added up when the cheapest forward state plus the cheapest backward
+    one (a lower bound of every reading through the line) leaves them within the margin.
     """
     forward, owns, kinds, total, path = (run["forward"], run["owns"], run["kinds"],
                                          run["total"], run["path"])
+    lows, last = run["lows"], run["last"]
     n = len(forward)
     if n < 2:
         return []
     heads = len(kinds) > 4
+    ncols = len(forward[0][0])
+    ends = [[_end_penalty((0, label, ends))] * ncols for label, ends in kinds]
+    # per line: (after a running state, after an ended one) and their minima
     backward: list = [None] * n
-    backward[-1] = tuple([_end_penalty((0, label, ends))] * len(forward[0][0]) for label, ends in kinds)
-    for i in range(n - 2, -1, -1):
-        own, after = owns[i + 1], backward[i + 1]
-        through = [list(map(add, own[k], after[k])) for k in range(len(kinds))]
+    own = owns[-1]
+    through = [list(map(add, own[k], ends[k])) for k in range(len(kinds))]
+    run_after, low_run = _with_change(_min2(through[2], through[3]))
+    end_after, low_end = _with_change(_min3(through[0], through[1], through[4]) if heads
+                                      else _min2(through[0], through[1]))
+    backward[n - 2] = (run_after, end_after, low_run, low_end)
+    for i in range(n - 3, -1, -1):
+        own = owns[i + 1]
         # a state ending its block goes on into F or H, a running one into C
-        into_end = _with_change(_min3(through[0], through[1], through[4]) if heads
-                                else _min2(through[0], through[1]))[0]
-        into_run = _with_change(_min2(through[2], through[3]))[0]
-        backward[i] = (into_run, into_end, into_run, into_end) + ((into_end,) if heads else ())
+        next_run, next_end = run_after, end_after
+        run_after, low_run = _with_change(_min2(list(map(add, own[2], next_run)),
+                                                list(map(add, own[3], next_end))))
+        end_after, low_end = _with_change(_min2(list(map(add, own[0], next_run)),
+                                                list(map(add, own[-1], next_end))))
+        backward[i] = (run_after, end_after, low_run, low_end)
     out = []
     groups = {"run": (0, 2), "break": (1, 3), "heading": (4,) if heads else ()}
     for i in range(n):
         chosen = decision(*path[i])
-        fwd, bwd = forward[i], backward[i]
+        if i < n - 1:
+            low_fwd_end, low_fwd_run = lows[i + 1]
+            bwd_run, bwd_end, low_bwd_run, low_bwd_end = backward[i]
+            bwd = (bwd_run, bwd_end, bwd_run, bwd_end, bwd_end)
+            low_of = {"run": low_fwd_run + low_bwd_run, "break": low_fwd_end + low_bwd_end,
+                      "heading": low_fwd_end + low_bwd_end}
+        else:
+            bwd = ends
+            low_of = None
         best: dict = {}
         for d in DECISION_ORDER:
             if d == chosen or not groups[d]:
                 continue
-            low = min([min(map(add, fwd[k], bwd[k])) for k in groups[d]])
+            if low_of is not None and (low_of[d] >= BIG or low_of[d] - total >= margin):
+                continue  # no reading through this decision comes within the margin
+            fwd = last if low_of is None else forward[i]
+            low = min([min(map(add, fwd[k] if low_of is None else map(add, fwd[k], owns[i][k]), bwd[k]))
+                       for k in groups[d]])
             if low < BIG:
                 best[d] = low
         if best:

@@ -197,8 +197,8 @@ def label_lines(lines: list[LineFacts], cols: list[float], flush_first: bool, al
         forward.append((into_end, into_end, into_run, into_run, into_end)[:len(kinds)])
         if i + 1 < n:
             # cheapest ended state: min(F end, H) = into_end + own's cheapest of the two, or C end
-            prev_end = _min2(list(map(add, into_end, own[-1])), list(map(add, into_run, own[3])))
-            prev_run = _min2(list(map(add, into_end, own[0])), list(map(add, into_run, own[2])))
+            prev_end = _min_of_sums(into_end, own[-1], into_run, own[3])
+            prev_run = _min_of_sums(into_end, own[0], into_run, own[2])
     last = _states(forward[-1], owns[-1])
     best = None
     for ci in range(ncols):                  # first least (cost, -column) in state order
@@ -260,6 +260,11 @@ _facts_key = attrgetter("width", "terminal", "spaced", "inner_stop", "inner_comm
 def _min2(a: list[float], b: list[float]) -> list[float]:
     """Element-wise minimum of two cost lists."""
     return [x if x < y else y for x, y in zip(a, b)]
+
+
+def _min_of_sums(a: list[float], b: list[float], c: list[float], d: list[float]) -> list[float]:
+    """Element-wise minimum of a + b and c + d (the sums added in that order)."""
+    return [x if x < y else y for x, y in zip(map(add, a, b), map(add, c, d))]
 
 
 def _min3(a: list[float], b: list[float], c: list[float]) -> list[float]:
@@ -336,10 +341,8 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
         own = owns[i + 1]
         # a state ending its block goes on into F or H, a running one into C
         next_run, next_end = run_after, end_after
-        run_after, low_run = _with_change(_min2(list(map(add, own[2], next_run)),
-                                                list(map(add, own[3], next_end))))
-        end_after, low_end = _with_change(_min2(list(map(add, own[0], next_run)),
-                                                list(map(add, own[-1], next_end))))
+        run_after, low_run = _with_change(_min_of_sums(own[2], next_run, own[3], next_end))
+        end_after, low_end = _with_change(_min_of_sums(own[0], next_run, own[-1], next_end))
         backward[i] = (run_after, end_after, low_run, low_end)
     out = []
     groups = {"run": (0, 2), "break": (1, 3), "heading": (4,) if heads else ()}

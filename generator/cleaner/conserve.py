@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from generator.errors import ConservationError
 from generator.model import Article, Page, SourceRecord
@@ -38,8 +39,16 @@ def interpreted_markers(lines: list[str]) -> Counter:
 
 
 def page_input(lines: list[str], section_raw: str | None) -> Counter:
+    """Characters a page's printed lines must give the record (a fresh counter)."""
+    return Counter(_page_input(tuple(lines), section_raw))
+
+
+@lru_cache(maxsize=64)
+def _page_input(lines: tuple[str, ...], section_raw: str | None) -> Counter:
+    """Pure in the page's text: reconcile and the conservation check both ask for each page,
+    so the second asks the cache (keyed by the whole text, never to be mutated)."""
     chars = Counter(non_space("".join(lines) + (section_raw or "")))
-    chars.subtract(interpreted_markers(lines))
+    chars.subtract(interpreted_markers(list(lines)))
     return +chars
 
 

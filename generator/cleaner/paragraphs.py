@@ -414,7 +414,8 @@ def likely_widths_first(lines: list[LineFacts]) -> list[int]:
 def _cannot_beat(best_key: tuple[float, int], k: int) -> Callable[[float], bool]:
     """Whether a reading under punctuation width k that already costs `low` can no
     longer beat `best_key` (lower rounded cost first, ties to the lower index)."""
-    return lambda low: (round(low, 6), k) > best_key
+    surely_below = best_key[0] - 1e-6  # rounds to less than best_key's cost: no need to round
+    return lambda low: low >= surely_below and (round(low, 6), k) > best_key
 
 
 def best_labelling(lines: list[LineFacts], flush_first: bool, allow_headings: bool,

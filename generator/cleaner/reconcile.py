@@ -141,9 +141,9 @@ def _totals(raw_pages: list[RawPage], record: SourceRecord) -> tuple[Counter, Co
     cin: Counter = Counter()
     cout: Counter = Counter()
     for rp in raw_pages:
-        cin += page_input([ln.raw for ln in rp.lines], rp.section_raw)
+        cin.update(page_input([ln.raw for ln in rp.lines], rp.section_raw))
     for page in record.pages:
-        cout += page_output(page)
+        cout.update(page_output(page))
     return cin, cout
 
 

@@ -46,3 +46,17 @@ def test_review_report_lines_name_file_page_article():
     lines = review_report([record])
     assert any(line.startswith(f"{path.name}, page 1, article 2 (") and
                line.endswith("paragraph break guessed (line 3)") for line in lines)
+
+
+def test_page_input_is_fresh_and_follows_the_text():
+    """The per-page input count is cached for the conservation check: whatever a caller does
+    with one answer never reaches the next, and a page with other text is counted anew."""
+    from generator.cleaner.conserve import page_input
+
+    lines = ["本报讯 快递网点升级□", "全年服务客户。"]
+    first = page_input(lines, " 动 态")
+    first["本"] += 5
+    again = page_input(lines, " 动 态")
+    assert again["本"] == 1 and again["动"] == 1 and "□" not in again
+    edited = page_input(["本报讯 快递网点升级□", "全年服务客户！"], " 动 态")
+    assert edited["！"] == 1 and "。" not in edited

@@ -62,6 +62,8 @@ _COMPRESSIBLE = re.compile("[" + "".join(sorted(COMPRESSIBLE)) + "]")
 
 
 _ASCII_RUN = re.compile(r"[\x21-\x7e]+")
+_INNER_STOP = re.compile("[。！？；]")
+_INNER_COMMA = re.compile("[，、：]")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
 
 
@@ -73,13 +75,13 @@ def letter_spaced(raw: str) -> bool:
 def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
     s = raw.rstrip()
     fuzz = 0.5 * len(_ASCII_RUN.findall(s))
-    gaps = len(_CJK_GAP.findall(s.strip()))
+    gaps = len(_CJK_GAP.findall(s.strip())) if " " in s else 0  # most lines have no space at all
     stretched = gaps >= 3  # letter_spaced(s)
     phrase_gap = 0 < gaps <= 2
-    body = set(s[:-1])
+    body = s[:-1]
     return LineFacts(width - fuzz, terminal, spaced and stretched,
-                     not body.isdisjoint("。！？；"),
-                     not body.isdisjoint("，、："),
+                     _INNER_STOP.search(body) is not None,
+                     _INNER_COMMA.search(body) is not None,
                      s[-1:] in ("，", "、"),
                      len(_COMPRESSIBLE.findall(s)),
                      phrase_gap,

@@ -37,7 +37,8 @@ def continuation_of(line: str) -> Optional[str]:
 
 
 def starts_with_dateline(line: str) -> bool:
-    return despace(line).startswith(DATELINE)
+    # despace keeps the first non-space character first: most lines are told by it alone
+    return line.lstrip()[:1] == DATELINE[0] and despace(line).startswith(DATELINE)
 
 
 def split_dateline(text: str) -> tuple[Optional[str], str]:

@@ -105,12 +105,18 @@ class PageReader:
         self.cur: Optional[Draft] = None
         self.para: list[Line] = []
         self.pending: list[Line] = []
+        self._plain: dict[str, bool] = {}
 
     # ---- measurements -------------------------------------------------
     def _is_plain(self, ln: Line) -> bool:
+        """Running text, not a dateline, jump line, photo credit or box (asked again and
+        again by the measuring windows around each line: remembered per raw text)."""
         s = ln.raw
-        return not (F.starts_with_dateline(s) or F.continuation_of(s) or F.split_credit(s)
-                    or s.startswith(F.BOX))
+        plain = self._plain.get(s)
+        if plain is None:
+            plain = self._plain[s] = not (F.starts_with_dateline(s) or F.continuation_of(s) or F.split_credit(s)
+                                          or s.startswith(F.BOX))
+        return plain
 
     def column_after(self, i: int) -> float:
         """Column width of the text that follows line i (its own line excluded)."""

@@ -280,9 +280,7 @@ def _with_change(same: list[float]) -> tuple[list[float], float]:
     value of a first-strict-minimum search started at BIG). Also returns that cheapest."""
     low = min(same)
     cap = min(low + COLUMN_CHANGE, BIG)
-    if max(same) > cap:
-        same = [v if v < cap else cap for v in same]
-    return same, low
+    return [v if v < cap else cap for v in same], low  # the cap bites on most lines: no test first
 
 
 def _predecessor(into: tuple, own: tuple, low: float, ci: int, need_ended: bool, heads: bool) -> tuple[int, int]:

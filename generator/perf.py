@@ -21,7 +21,7 @@ import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from generator.writer import atomic_write_bytes
+from generator.writer import atomic_write_with
 
 CACHE_DIR = Path(".cache") / "perf"
 WORKERS_ENV = "ARCHIVE_WORKERS"
@@ -118,7 +118,7 @@ class DigestCache:
 
     def save(self) -> None:
         kept = {k: v for k, v in self.data.items() if k in self.used}
-        atomic_write_bytes(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_with(self.path, lambda fh: pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # ------------------------------------------------------------------ cleaner ----
@@ -203,7 +203,7 @@ class IssueCache:
             str(Path(path).relative_to(posts_dir)): digest(text.encode("utf-8")) for path, text in outputs}}
 
     def save(self) -> None:
-        atomic_write_bytes(self.path, pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_with(self.path, lambda fh: pickle.dump(self.data, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # ------------------------------------------------------------ Material blog ----
@@ -612,7 +612,8 @@ class ForkedBuild:
                 import traceback
                 status, payload = 1, {"error": traceback.format_exc()}
             try:
-                Path(result).write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+                with open(result, "wb") as fh:            # streamed: no second copy of the pages
+                    pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
                 os._exit(status)
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({EMPTY_TEMPLATE: ""}), env.loader])
@@ -636,7 +637,11 @@ class ForkedBuild:
         waited = time.monotonic() - waited
         self.status = status
         try:
-            payload = pickle.loads(self.result.read_bytes()) if self.result.stat().st_size else {}
+            if self.result.stat().st_size:
+                with open(self.result, "rb") as fh:
+                    payload = pickle.load(fh)
+            else:
+                payload = {}
         finally:
             self.result.unlink(missing_ok=True)
         if status != 0 or "error" in payload:

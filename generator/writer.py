@@ -12,7 +12,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import BinaryIO, Callable, Iterable, Optional
 
 import frontmatter
 
@@ -22,12 +22,18 @@ _HASH_LINE = re.compile(rf"^{HASH_KEY}: .*\n", re.M)
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder + rename: readers never see half a file."""
+    atomic_write_with(path, lambda fh: fh.write(data))
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """`write(fh)` streams into a temp file in the same folder, then the rename: large
+    outputs (the build caches) never need a second copy in memory as one bytes object."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -38,6 +38,7 @@ import yaml
 from generator import NEWSPAPER
 from generator.errors import InputError
 from generator.posts import POSTS_DIR
+from generator.writer import atomic_write_with
 
 VENDOR_DIR = Path("bundle") / "vendor" / "iframe-worker"
 VENDOR_FILES = ("shim.js", "LICENSE")
@@ -339,23 +340,15 @@ def external_references(site: Path) -> list[str]:
 
 
 def write_zip(site: Path, out: Path, top: str) -> None:
-    """Zip `site/` (less server-only files) under one top folder; temp file then rename."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    """Zip `site/` (less server-only files) under one top folder, written atomically and
+    readable like any file handed out."""
+    def write(fh) -> None:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             for path in sorted(site.rglob("*")):
                 if path.is_file() and path.relative_to(site).as_posix() not in SERVER_ONLY:
                     zf.write(path, f"{top}/{path.relative_to(site).as_posix()}")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a zip to hand out is a normal file
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    atomic_write_with(out, write, shared=True)
 
 
 README_TXT = """{newspaper} 离线版 / offline edition

@@ -25,15 +25,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_with(path, lambda fh: fh.write(data))
 
 
-def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, shared: bool = False) -> None:
     """`write(fh)` streams into a temp file in the same folder, then the rename: large
-    outputs (the build caches) never need a second copy in memory as one bytes object."""
+    outputs (the build caches, a bundle zip) never need a second copy in memory as one
+    bytes object. `shared`: the file gets the umask's normal mode instead of mkstemp's 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
+        if shared:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

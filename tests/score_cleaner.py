@@ -210,6 +210,65 @@ def score_generated(pages: int = 300, seed: int = 2024) -> Score:
     return total
 
 
+@dataclass
+class VariationScore:
+    """One variation's numbers: the usual score plus files that failed outright."""
+
+    name: str
+    score: Score
+    files: int = 0
+    conservation_failures: int = 0
+    crashes: int = 0
+    failures: list = field(default_factory=list)
+
+    def row(self) -> str:
+        s = self.score
+        return (f"{self.name:<24} articles {s.articles_right:>4}/{s.articles_total:<4} "
+                f"titles {s.titles_right:>4}/{s.titles_total:<4} "
+                f"breaks {s.breaks_right:>4}/{s.breaks_total:<4} spurious {s.breaks_spurious:>3}  "
+                f"conservation failures {self.conservation_failures}/{self.files}, crashes {self.crashes}")
+
+
+def score_variation(name: str, pages: int = 100, seed: int = 11) -> VariationScore:
+    """Score the cleaner on files laid out with one named typesetter variation.
+
+    A file whose cleaning raises counts all its articles as missing; conservation errors
+    and other exceptions are counted apart (each is a bug to fix first)."""
+    import random
+
+    from generator.cleaner import clean_text
+    from generator.errors import ConservationError
+    sys.path.insert(0, str(ROOT / "tests"))
+    from typesetter import VARIATIONS, random_issue
+
+    var = VARIATIONS[name]
+    out = VariationScore(name, Score())
+    rng = random.Random(f"{seed}:{name}")
+    for k in range(pages):
+        text, expected = random_issue(rng, f"variation-{k}.txt", var)
+        out.files += 1
+        try:
+            actual = clean_text(text, expected["source"]).to_dict()
+        except ConservationError as exc:
+            out.conservation_failures += 1
+            out.failures.append(f"{expected['source']}: {exc}")
+            actual = {"source": expected["source"], "pages": []}
+        except Exception as exc:  # noqa: BLE001 - a crash is a finding, not the end of the run
+            out.crashes += 1
+            out.failures.append(f"{expected['source']}: {type(exc).__name__}: {exc}")
+            actual = {"source": expected["source"], "pages": []}
+        out.score.add(score_records(expected, actual))
+    return out
+
+
+def score_variations(pages: int = 100, seed: int = 11, names=None) -> list[VariationScore]:
+    """Every typesetter variation (tests/typesetter.py VARIATIONS), scored separately."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from typesetter import VARIATIONS
+
+    return [score_variation(n, pages, seed) for n in (names or VARIATIONS)]
+
+
 def score_retypeset(rounds: int = 10, seed: int = 7) -> Score:
     """The hand-checked real articles laid out again (other widths, orders, headline places)."""
     from generator.cleaner import clean_text
@@ -225,6 +284,14 @@ def score_retypeset(rounds: int = 10, seed: int = 7) -> Score:
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
+    if "--variations" in argv:  # `--variations [-v] [name ...]`: per-variation rows
+        names = [a for a in argv if not a.startswith("-")] or None
+        for v in score_variations(names=names):
+            print(v.row())
+            if verbose:
+                for d in v.failures[:5] + v.score.differences[:15]:
+                    print("  -", d)
+        return 0
     s = score_samples()
     print(s.summary("samples"))
     print(s.warning_summary("samples"))

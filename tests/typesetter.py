@@ -51,6 +51,51 @@ def width(text: str, punct_em: float = 0.5) -> float:
     return sum(punct_em if c in FULL_WIDTH_PUNCT else char_width(c) for c in text)
 
 
+@dataclass(frozen=True)
+class Variation:
+    """What a page may look like beyond the usual layout (the default draws nothing extra,
+    so the fixed batches of the ratchets stay the same).
+
+    Each field is one realistic departure a real PDF extraction gives; `VARIATIONS` names
+    the ones the score script measures separately.
+    """
+
+    text_cols: tuple[int, int] = (10, 17)
+    photo_cols: tuple[int, int] = (18, 26)
+    single_long: bool = False  # one long article fills the page
+    briefs: bool = False  # many short headlined items of 2-4 lines
+    full_last_lines: bool = False  # a paragraph's last line may fill the column
+    three_line_titles: bool = False
+    subtitles: bool = False  # every headlined text article gets a `——` subtitle
+    kickers: bool = False  # every headlined text article gets a kicker above its title
+    box_bylines: bool = False  # `□文/图 Name` instead of a signature or a 本报讯 byline
+    blank_lines: bool = False  # no blank line, or two, between some lines
+    trailing_spaces: bool = False
+    ideographic_spaces: bool = False  # U+3000 inside body lines
+    latin_words: bool = False  # Latin words and numbers in the text, split across lines
+
+
+VARIATIONS = {
+    "base": Variation(),
+    "narrow columns 8-9": Variation(text_cols=(8, 9)),
+    "wide columns 18-24": Variation(text_cols=(18, 24)),
+    "single long article": Variation(single_long=True),
+    "many short briefs": Variation(briefs=True),
+    "full-width last lines": Variation(full_last_lines=True),
+    "three-line titles": Variation(three_line_titles=True),
+    "—— subtitles": Variation(subtitles=True),
+    "kickers": Variation(kickers=True),
+    "□文/图 bylines": Variation(box_bylines=True),
+    "blank lines 0-2": Variation(blank_lines=True),
+    "trailing spaces": Variation(trailing_spaces=True),
+    "U+3000 inside lines": Variation(ideographic_spaces=True),
+    "Latin/digit runs split": Variation(latin_words=True),
+}
+BASE = VARIATIONS["base"]
+LATIN = ("EMS", "APP", "CRM", "PDCA", "N95", "5G", "KPI", "GDP", "ERP", "Logistics")
+BOX_ROLE = "文/图"
+
+
 @dataclass
 class Spec:
     """A known article: what the cleaner should recover."""
@@ -67,6 +112,7 @@ class Spec:
     continued_from: Optional[str] = None
     blocks: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
     captions: list[str] = field(default_factory=list)
+    box_byline: Optional[str] = None  # `□文/图 Name`: the name wrote and photographed
 
     def expected(self) -> dict:
         byline = None
@@ -75,21 +121,24 @@ class Spec:
             byline = " ".join(f"{role} {' '.join(names)}" for role, names in self.byline)
             for _, names in self.byline:
                 authors.extend(names)
-        for n in self.signature + self.photographers:
+        if self.box_byline:
+            byline = f"{BOX_ROLE} {self.box_byline}"
+        for n in self.signature + self.photographers + ([self.box_byline] if self.box_byline else []):
             if n not in authors:
                 authors.append(n)
+        photographers = list(self.photographers) + ([self.box_byline] if self.box_byline else [])
         return {
             "kind": self.kind, "kicker": self.kicker,
             "title": " ".join(self.title) if self.title else None,
             "subtitle": self.subtitle, "dateline": "本报讯" if self.dateline else None,
-            "byline": byline, "authors": authors, "photographers": list(self.photographers),
+            "byline": byline, "authors": authors, "photographers": photographers,
             "continued_from": self.continued_from,
             "blocks": [{"type": t, "text": x} for t, x in self.blocks],
             "captions": list(self.captions), "warnings": [],
         }
 
 
-def sentence(rng: random.Random, topic: list[str]) -> str:
+def sentence(rng: random.Random, topic: list[str], var: Variation = BASE) -> str:
     """A clause-structured synthetic sentence that mentions the article's topic words."""
     clauses = []
     for _ in range(rng.randint(1, 3)):
@@ -98,12 +147,15 @@ def sentence(rng: random.Random, topic: list[str]) -> str:
             words.insert(rng.randrange(len(words) + 1), rng.choice(topic))
         if rng.random() < 0.15:
             words.insert(rng.randrange(len(words) + 1), str(rng.randint(2, 999)))
+        if var.latin_words and rng.random() < 0.5:
+            words.insert(rng.randrange(len(words) + 1), rng.choice(LATIN + (str(rng.randint(1000, 99999)),)))
         clauses.append("".join(words))
     return CLAUSE_END.join(clauses) + rng.choice(SENTENCE_END)
 
 
-def paragraph(rng: random.Random, topic: list[str], sentences: tuple[int, int] = (1, 4)) -> str:
-    return "".join(sentence(rng, topic) for _ in range(rng.randint(*sentences)))
+def paragraph(rng: random.Random, topic: list[str], sentences: tuple[int, int] = (1, 4),
+              var: Variation = BASE) -> str:
+    return "".join(sentence(rng, topic, var) for _ in range(rng.randint(*sentences)))
 
 
 NO_LINE_START = set("，、。！？；：”’）》")
@@ -125,6 +177,17 @@ def wrap(text: str, col: float, first_indent: float, punct_em: float = 0.5) -> l
     return lines
 
 
+def wrap_hyphenating(text: str, col: float, first_indent: float, punct_em: float = 0.5) -> list[str]:
+    """`wrap` as print breaks Latin words: a word cut between two letters gets a hyphen
+    (`PD-` / `CA`); a number is cut anywhere, without one."""
+    lines = wrap(text, col, first_indent, punct_em)
+    for k in range(len(lines) - 1):
+        a, b = lines[k], lines[k + 1]
+        if a[-1:].isascii() and a[-1:].isalpha() and b[:1].isascii() and b[:1].isalpha():
+            lines[k] = a + "-"
+    return lines
+
+
 def printable(text: str) -> str:
     """Digits get the spaces the extraction puts around half-width runs."""
     out = ""
@@ -142,45 +205,66 @@ def letter_space(line: str) -> str:
     return " ".join(line)
 
 
+def with_ideographic_space(rng: random.Random, line: str) -> str:
+    """A U+3000 the extraction left between two ideographs inside a line."""
+    cuts = [i for i in range(1, len(line)) if "\u4e00" <= line[i - 1] <= "\u9fff" and "\u4e00" <= line[i] <= "\u9fff"]
+    if not cuts:
+        return line
+    i = rng.choice(cuts)
+    return line[:i] + "\u3000" + line[i:]
+
+
 class Layout:
     """Emits raw lines for articles at a given column width."""
 
-    def __init__(self, rng: random.Random, col: int, punct_em: float = 0.5):
+    def __init__(self, rng: random.Random, col: int, punct_em: float = 0.5, var: Variation = BASE):
         self.rng = rng
         self.col = col
         self.punct_em = punct_em
+        self.var = var
         self.out: list[str] = []
 
     def paragraph_lines(self, text: str, prefix: str = "") -> None:
-        lines = wrap(prefix + text, self.col, 0 if prefix else 2, self.punct_em)
-        if len(lines) > 1 and width(lines[-1], self.punct_em) > self.col - 1.5:
+        if self.var.latin_words:
+            lines = wrap_hyphenating(prefix + text, self.col, 0 if prefix else 2, self.punct_em)
+        else:
+            lines = wrap(prefix + text, self.col, 0 if prefix else 2, self.punct_em)
+        if len(lines) > 1 and width(lines[-1], self.punct_em) > self.col - 1.5 and not self.var.full_last_lines:
             # keep the printed last line visibly short, as the cleaner's paragraph rule needs
             raise ValueError("ambiguous paragraph end")
         for k, ln in enumerate(lines):
             is_last = k == len(lines) - 1
             full = not is_last and k > 0
-            if full and not prefix and self.rng.random() < 0.15 and not any(c.isdigit() for c in ln):
+            if full and not prefix and self.rng.random() < 0.15 and not any(c.isascii() and c.isalnum() for c in ln):
                 self.out.append(letter_space(ln))
+            elif self.var.latin_words:
+                self.out.append(printable_real(ln))
             else:
-                self.out.append(printable(ln))
+                line = printable(ln)
+                if self.var.ideographic_spaces and self.rng.random() < 0.3:
+                    line = with_ideographic_space(self.rng, line)
+                self.out.append(line)
 
 
-def make_article(rng: random.Random, kind: str, first_on_page: bool) -> Spec:
+def make_article(rng: random.Random, kind: str, first_on_page: bool, var: Variation = BASE) -> Spec:
     topic = rng.sample(TOPICS, 3)
     spec = Spec(kind=kind)
     title_words = [rng.choice(topic), rng.choice(WORDS), rng.choice(WORDS)]
-    if rng.random() < 0.7 or kind == "photo":
+    if rng.random() < 0.7 or kind == "photo" or var.briefs:
         spec.title = ["".join(title_words)]
         if rng.random() < 0.3 and kind != "photo":
             spec.title.append(rng.choice(topic) + rng.choice(WORDS) + rng.choice(WORDS) + rng.choice(WORDS))
-        if rng.random() < 0.2 and kind == "feature":
+        if var.three_line_titles and kind != "photo":
+            while len(spec.title) < 3:
+                spec.title.append(rng.choice(topic) + rng.choice(WORDS) + rng.choice(WORDS))
+        if (rng.random() < 0.2 and kind == "feature") or (var.subtitles and kind != "photo"):
             spec.subtitle = rng.choice(topic) + "".join(rng.choice(WORDS) for _ in range(4)) + "纪实"
-        if rng.random() < 0.15 and kind in ("feature", "news"):
+        if (rng.random() < 0.15 and kind in ("feature", "news")) or (var.kickers and kind != "photo"):
             spec.kicker = rng.choice(WORDS) + rng.choice(WORDS) + "·" + rng.choice(WORDS) + rng.choice(WORDS)
     if kind == "photo":
-        spec.captions = [paragraph(rng, topic, (2, 3))]
+        spec.captions = [paragraph(rng, topic, (2, 3), var)]
         if rng.random() < 0.3:
-            spec.captions.append("图为" + paragraph(rng, topic, (1, 2)))
+            spec.captions.append("图为" + paragraph(rng, topic, (1, 2), var))
         spec.photographers = [name(rng) for _ in range(rng.choice((1, 1, 2)))]
         return mention_headline_topics(spec, topic)
     if kind == "news":
@@ -195,15 +279,18 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool) -> Spec:
             spec.byline = roles
     if kind == "continuation":
         spec.continued_from = f"第{rng.randint(1, 8)}版"
-    n = rng.randint(1, 4)
+    n = rng.randint(1, 4) if not var.single_long else rng.randint(6, 12)
+    sentences = (1, 4) if not var.briefs else (1, 2)
+    if var.briefs:
+        n = 1
     for k in range(n):
-        if kind == "feature" and k in (1, 3) and rng.random() < 0.8:
+        if kind == "feature" and (k in (1, 3) or (var.single_long and k % 3 == 1)) and rng.random() < 0.8:
             spec.blocks.append(("heading", rng.choice(WORDS) + rng.choice(topic) + rng.choice(WORDS)))
-        spec.blocks.append(("paragraph", paragraph(rng, topic)))
+        spec.blocks.append(("paragraph", paragraph(rng, topic, sentences, var)))
     if kind == "feature" and not any(t == "heading" for t, _ in spec.blocks):
         # a subheading always introduces text: a one-paragraph feature gets a second paragraph
         if len(spec.blocks) == 1:
-            spec.blocks.append(("paragraph", paragraph(rng, topic)))
+            spec.blocks.append(("paragraph", paragraph(rng, topic, sentences, var)))
         spec.blocks.insert(1, ("heading", rng.choice(WORDS) + rng.choice(topic) + rng.choice(WORDS)))
     if kind != "continuation" or rng.random() < 0.5:
         spec.signature = [name(rng) for _ in range(rng.choice((1, 1, 2)))]
@@ -214,6 +301,9 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool) -> Spec:
         while n in taken:  # the reporter of a byline does not sign the item again
             n = name(rng)
         spec.signature[k] = n
+    if var.box_bylines and kind != "continuation" and rng.random() < 0.7:
+        # `□文/图 Name` stands for a signature and for a 本报讯 byline
+        spec.box_byline, spec.signature, spec.byline, spec.spaced_byline = name(rng), [], None, False
     return mention_headline_topics(spec, topic)
 
 
@@ -232,10 +322,10 @@ def mention_headline_topics(spec: Spec, topic: list[str]) -> Spec:
     return spec
 
 
-def typeset_article(rng: random.Random, spec: Spec, col: int) -> list[str]:
+def typeset_article(rng: random.Random, spec: Spec, col: int, var: Variation = BASE) -> list[str]:
     """Raw lines of one article: text, furniture, then its headline."""
     # most articles compress their punctuation to half an em; some set it a full em wide
-    lay = Layout(rng, col, 1.0 if rng.random() < PUNCT_FULL_SHARE else 0.5)
+    lay = Layout(rng, col, 1.0 if rng.random() < PUNCT_FULL_SHARE else 0.5, var)
     if spec.continued_from:
         if spec.title:
             lay.out.extend(spec.title)  # a jump headline may also sit before the jump line
@@ -253,8 +343,8 @@ def typeset_article(rng: random.Random, spec: Spec, col: int) -> list[str]:
                 lay.paragraph_lines(text, prefix=dateline_prefix(spec))
             else:
                 lay.paragraph_lines(text)
-        if spec.signature:
-            sig = "□" + " ".join(spec.signature)
+        if spec.signature or spec.box_byline:
+            sig = "□" + (" ".join(spec.signature) if spec.signature else f"{BOX_ROLE} {spec.box_byline}")
             last = lay.out[-1]
             if width(last, lay.punct_em) + width(sig, lay.punct_em) + 1 <= col and rng.random() < 0.6 and not last.count(" ") > 3:
                 lay.out[-1] = last + " " + sig
@@ -279,23 +369,29 @@ def dateline_prefix(spec: Spec) -> str:
     return f"本报讯 （{inner}） "
 
 
-def random_page(rng: random.Random, with_section: bool) -> tuple[list[str], list[Spec], Optional[str]]:
-    """Articles of one page; each article gets its own column width (10–17 ems)."""
+def random_page(rng: random.Random, with_section: bool,
+                var: Variation = BASE) -> tuple[list[str], list[Spec], Optional[str]]:
+    """Articles of one page; each article gets its own column width (10–17 ems by default)."""
     specs: list[Spec] = []
     lines: list[str] = []
-    kinds = rng.choices(("news", "photo", "feature", "continuation"), weights=(5, 2, 2, 1),
-                        k=rng.randint(1, 4))
+    if var.single_long:
+        kinds = [rng.choice(("news", "feature"))]
+    elif var.briefs:
+        kinds = rng.choices(("news", "feature"), weights=(3, 1), k=rng.randint(5, 9))
+    else:
+        kinds = rng.choices(("news", "photo", "feature", "continuation"), weights=(5, 2, 2, 1),
+                            k=rng.randint(1, 4))
     for k, kind in enumerate(kinds):
         for _attempt in range(20):
-            spec = make_article(rng, kind, k == 0)
+            spec = make_article(rng, kind, k == 0, var)
             if kind in ("feature", "continuation") and specs and specs[-1].kind == "news" \
                     and not specs[-1].signature and not specs[-1].title:
                 spec.kind = kind  # an open news item must be closed before a bare text starts
                 specs[-1].signature = [name(rng)]
                 lines_prev = None
-            col = rng.randint(10, 17) if kind != "photo" else rng.randint(18, 26)
+            col = rng.randint(*var.text_cols) if kind != "photo" else rng.randint(*var.photo_cols)
             try:
-                art = typeset_article(rng, spec, col)
+                art = typeset_article(rng, spec, col, var)
             except ValueError:
                 continue
             break
@@ -307,18 +403,24 @@ def random_page(rng: random.Random, with_section: bool) -> tuple[list[str], list
     return lines, specs, section
 
 
-def random_issue(rng: random.Random, source: str) -> tuple[str, dict]:
+def random_issue(rng: random.Random, source: str, var: Variation = BASE) -> tuple[str, dict]:
     """Raw text of a one- or two-page file and the records the cleaner should produce."""
     pages_text: list[str] = []
     record = {"source": source, "pages": []}
     for index in range(1, rng.choice((1, 1, 2)) + 1):
         for _attempt in range(50):
-            lines, specs, section = random_page(rng, rng.random() < 0.5)
+            lines, specs, section = random_page(rng, rng.random() < 0.5, var)
             if specs and consistent(specs):
                 break
         head = " " + " ".join(section) if section else " " + lines.pop(0)
         body = ([head] + lines) if section else ([head] + lines)
-        pages_text.append("\n\n".join(body))
+        if var.trailing_spaces:
+            body = [ln + rng.choice(("", " ", "  ", " \u3000")) for ln in body]
+        if var.blank_lines:
+            pages_text.append(body[0] + "".join(rng.choice(("\n", "\n\n", "\n\n", "\n\n\n")) + ln
+                                                for ln in body[1:]))
+        else:
+            pages_text.append("\n\n".join(body))
         record["pages"].append({"index": index, "section": section,
                                 "articles": [s.expected() for s in specs]})
     return "\n\n".join(pages_text) + "\n", record

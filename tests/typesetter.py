@@ -114,6 +114,11 @@ class Spec:
     captions: list[str] = field(default_factory=list)
     box_byline: Optional[str] = None  # `□文/图 Name`: the name wrote and photographed
 
+    @property
+    def signed(self) -> bool:
+        """A `□` line closes the article."""
+        return bool(self.signature or self.box_byline)
+
     def expected(self) -> dict:
         byline = None
         authors: list[str] = []
@@ -304,6 +309,7 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool, var: Variat
     if var.box_bylines and kind != "continuation" and rng.random() < 0.7:
         # `□文/图 Name` stands for a signature and for a 本报讯 byline
         spec.box_byline, spec.signature, spec.byline, spec.spaced_byline = name(rng), [], None, False
+        spec.dateline = False
     return mention_headline_topics(spec, topic)
 
 
@@ -385,7 +391,7 @@ def random_page(rng: random.Random, with_section: bool,
         for _attempt in range(20):
             spec = make_article(rng, kind, k == 0, var)
             if kind in ("feature", "continuation") and specs and specs[-1].kind == "news" \
-                    and not specs[-1].signature and not specs[-1].title:
+                    and not specs[-1].signed and not specs[-1].title:
                 spec.kind = kind  # an open news item must be closed before a bare text starts
                 specs[-1].signature = [name(rng)]
                 lines_prev = None
@@ -434,7 +440,7 @@ def consistent(specs: list[Spec]) -> bool:
     """
     for prev, nxt in zip(specs, specs[1:]):
         # a jump item's headline is printed before it, so only a signature closes it
-        closed = bool(prev.signature or prev.kind == "photo" or (prev.title and not prev.continued_from))
+        closed = bool(prev.signed or prev.kind == "photo" or (prev.title and not prev.continued_from))
         if nxt.kind in ("feature",) and not closed:
             return False
         if prev.kind in ("feature", "continuation") and not closed \

@@ -100,6 +100,7 @@ def build_article(d: Draft) -> Article:
             a.byline = " ".join(pieces)
             if last_words and F.looks_like_names(last_words[-1]):
                 a.authors.extend(byline_names(a.byline, despace(last_words[-1])))
+            a.photographers.extend(F.photographers_in(a.byline))
     first_lines = [None] * len(a.blocks)
     for p in parts:
         if p.type == "paragraph":
@@ -118,6 +119,7 @@ def build_article(d: Draft) -> Article:
         a.authors.extend(F.byline_words(sig) if not credit.byline else credit.names)
         if credit.byline:  # a signature printing roles is a byline too; a second one adds to the first
             a.byline = credit.byline if not a.byline else a.byline + " " + credit.byline
+            a.photographers.extend(F.photographers_in(credit.byline))
     if d.credit is not None:
         credit = F.parse_credit(d.credit)
         a.photographers = credit.names
@@ -125,6 +127,7 @@ def build_article(d: Draft) -> Article:
         if credit.byline:
             a.byline = credit.byline if not a.byline else a.byline + " " + credit.byline
     a.authors = _dedup(a.authors)
+    a.photographers = _dedup(a.photographers)
     if d.continued_from:
         a.continued_from = d.continued_from
     a.kind = kind_of(d, a)

@@ -17,8 +17,13 @@ ROLE_WORDS = ("特约通讯员", "通讯员", "特约记者", "见习记者", "�
 """Words that name a role, not a person, inside a byline or credit."""
 
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
+_CREDIT_ROLE = re.compile(r"^(?:文|图|摄影|摄)(?:[/／、](?:文|图|摄影|摄))*[/／]?$")
+"""`文/图`, `文`, `图`, `摄影`: a short role printed before a name in a `□` credit (only as a
+whole word: these characters also occur inside names)."""
+_PHOTO_ROLE = re.compile(r"图|摄")
 _CONTINUATION = re.compile(r"^（\s*上\s*接\s*(第\s*\S+?\s*版)\s*）$")
 _DATELINE_PARENS = re.compile(r"^本报讯\s*（([^（）]*)）\s*(.*)$")
+_DATELINE_WORD = re.compile(r"^\s*" + r"\s*".join(DATELINE))
 _SIGNATURE_TAIL = re.compile(r"^(.*?)\s*□\s*([^□]+?)\s*$")
 
 
@@ -46,7 +51,8 @@ def split_dateline(text: str) -> tuple[Optional[str], str]:
 
     The text is the raw joined first lines (spaces kept) so spaced bylines still parse.
     """
-    body = text.strip()[len(DATELINE):] if text.strip().startswith(DATELINE) else text
+    m = _DATELINE_WORD.match(text)  # the word itself may be letter-spaced: `本 报 讯`
+    body = text[m.end():] if m else text
     m = re.match(r"^\s*（([^（）]*)）\s*(.*)$", body, re.S)
     if m:
         return normalise_byline(m.group(1)), m.group(2)
@@ -63,7 +69,18 @@ def _split_roles(word: str) -> list[str]:
 
 
 def is_role(word: str) -> bool:
-    return any(word.endswith(r) for r in ROLE_WORDS) or len(word) > 5
+    return any(word.endswith(r) for r in ROLE_WORDS) or len(word) > 5 or bool(_CREDIT_ROLE.match(word))
+
+
+def photographers_in(byline: str) -> list[str]:
+    """Names printed after a role that takes pictures (`文/图 X`, `摄影 Y`)."""
+    out, photo = [], False
+    for w in byline_words(byline):
+        if is_role(w):
+            photo = bool(_PHOTO_ROLE.search(w))
+        elif photo:
+            out.append(w)
+    return out
 
 
 def byline_words(text: str) -> list[str]:

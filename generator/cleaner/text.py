@@ -119,10 +119,17 @@ def _digit_glue(left: str, right: str) -> bool:
     return (left.isascii() != right.isascii()) or (left.isdigit() and right.isdigit())
 
 
+_IDEOGRAPHIC_GAP = re.compile(r"(?<=[\u3400-\u9fff])\u3000+(?=[\u3400-\u9fff])")
+"""A full-width space between two ideographs of running text: a justification gap the
+extraction kept, never a word gap (those are plain spaces, and only in display phrases)."""
+
+
 def join_lines(lines: list[str]) -> str:
     """Join column lines into one paragraph, rejoining Latin words split with a hyphen."""
     out = ""
     for raw in lines:
+        if "\u3000" in raw:
+            raw = _IDEOGRAPHIC_GAP.sub("", raw)
         piece = despace(raw, keep_phrase_spaces=not is_spaced_out(raw))
         if not piece:
             continue

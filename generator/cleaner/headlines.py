@@ -29,6 +29,9 @@ UNSEEN_WORD = 1.0
 """Weight of a word found in no article, relative to one found in a single article."""
 SHAPE_PENALTY = 0.3
 MAX_TITLE_LINES = 2
+THIRD_LINE_PENALTY = 0.15
+"""A third title line is rarer than two but printed (long headlines in narrow columns):
+half a shape fault, so a cut must still be read in content to take it off."""
 NGRAM_SHARE = 0.2
 """Weight of the character n-gram match next to the word match."""
 CUT_EVIDENCE = 0.1
@@ -158,7 +161,7 @@ def shape_penalty(lines: list[str]) -> float:
             penalty += SHAPE_PENALTY  # a subtitle closes it
     titles = sum(1 for t in texts if not t.startswith("——") and KICKER_MARK not in t)
     if titles > MAX_TITLE_LINES:
-        penalty += SHAPE_PENALTY * (titles - MAX_TITLE_LINES)
+        penalty += THIRD_LINE_PENALTY + SHAPE_PENALTY * (titles - MAX_TITLE_LINES - 1)
     return penalty
 
 

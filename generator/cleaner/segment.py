@@ -204,6 +204,18 @@ class PageReader:
         if len(following) == 2 and not (following[1].terminal or following[1].spaced or first.spaced):
             if abs(following[1].width - first.width) > 2.0 + _fuzz(first.raw) + _fuzz(following[1].raw):
                 return False
+        return self.column_holds_to_sentence_end(i, max(ln.width, first.width))
+
+    def column_holds_to_sentence_end(self, i: int, column: float) -> bool:
+        """Text runs on to its first sentence end in one column: short display lines (a
+        headline of three lines looks like a narrow column) are followed by wider text."""
+        for ln in self.lines[i + 1:]:
+            if not self._is_plain(ln):
+                return True
+            if not ln.spaced and ln.width > column + WIDTH_JUMP + _fuzz(ln.raw):
+                return False
+            if ln.terminal:
+                return True
         return True
 
     def only_display_lines_follow(self, i: int) -> bool:
@@ -215,10 +227,10 @@ class PageReader:
         """Lines from i meet the next article's dateline or jump line before any sentence end:
         text never stops mid-sentence, so they are display lines."""
         for ln in self.lines[i:]:
+            if not self._is_plain(ln):  # the opening line itself may end a sentence
+                return bool(F.starts_with_dateline(ln.raw) or F.continuation_of(ln.raw))
             if ln.terminal or _has_inner_stop(ln.raw):
                 return False
-            if not self._is_plain(ln):
-                return bool(F.starts_with_dateline(ln.raw) or F.continuation_of(ln.raw))
         return False
 
     def reaches_sentence_end(self, i: int) -> bool:

@@ -287,6 +287,7 @@ def build_ours(root: Path, timeout: float | None, stock: bool = False) -> dict:
     return {"build_s": round(gen.seconds + mk.seconds, 2), "generate_s": round(gen.seconds, 2),
             "mkdocs_s": round(mk.seconds, 2), "cpu_s": round(gen.cpu_seconds + mk.cpu_seconds, 1),
             "load_1min_after": round(os.getloadavg()[0], 2), "peak_mb": round(max(gen.peak_mb, mk.peak_mb), 1),
+            "peak_mb_generate": round(gen.peak_mb, 1), "peak_mb_mkdocs": round(mk.peak_mb, 1),
             "posts": posts, "cache_hits": render_cache_hits(mk.output), **site_stats(root / "site")}
 
 

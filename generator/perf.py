@@ -120,6 +120,11 @@ class DigestCache:
         kept = {k: v for k, v in self.data.items() if k in self.used}
         atomic_write_with(self.path, lambda fh: pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def release(self) -> None:
+        """Drop the entries (counts stay): once saved at the end of a build they are dead
+        weight while the search index is built (about 1 GB of pages at 50,000 articles)."""
+        self.data, self.added, self.used = {}, {}, set()
+
 
 # ------------------------------------------------------------------ cleaner ----
 

@@ -160,6 +160,7 @@ def on_post_build(config):
     caches = _state.pop("caches", None) or {}
     for cache in caches.values():
         cache.save()
+        cache.release()
     if caches:
         log.info("from the caches: " + ", ".join(f"{name} {c.hits} of {c.hits + c.misses}"
                                                       for name, c in caches.items()))

@@ -71,6 +71,20 @@ def test_fast_builder_equals_the_plain_inverted_index():
     assert decoded == ss.invert([ss.doc_tokens(d) for d in ss.order_docs(docs)])
 
 
+def test_building_by_code_ranges_gives_the_same_files(monkeypatch):
+    """Postings built range by range (bounded memory) equal one pass over every posting."""
+    docs = DOCS + [ss.Doc(f"r/{i}.html", f"第{i}期 邮政 EMS{i % 7}", f"2022-02-{i % 28 + 1:02d}", "",
+                          "国家邮政局" * (i % 4) + "快递包裹" * (i % 5) + f" N{i % 11} 乡村振兴", "")
+                   for i in range(400)]
+    monkeypatch.setattr(ss, "PARTITION_POSTINGS", 10 ** 9)
+    one_pass = ss.build_files(docs)
+    assert ss._partition_bounds(ss._doc_codes(ss.order_docs(docs))[0], 10 ** 6) == []
+    monkeypatch.setattr(ss, "PARTITION_POSTINGS", 97)
+    every = ss._doc_codes(ss.order_docs(docs))[0]
+    assert len(ss._partition_bounds(every, sum(len(a) for a in every))) > 10
+    assert ss.build_files(docs) == one_pass
+
+
 def test_build_is_deterministic_and_independent_of_input_order(tmp_path):
     first = ss.build_files(DOCS)
     assert ss.build_files(list(reversed(DOCS))) == first

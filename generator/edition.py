@@ -9,7 +9,8 @@ what it shows, never by scanning all posts (sites grow past 10,000 articles).
 URLs (site-relative, `use_directory_urls: false`):
 - issue `issue/YYYY-MM-DD.html`, its pages as anchors `#page-<版次>`
 - past issues `past-issues.html`
-- section `section/<slug>.html`, tag `tag/<slug>.html`, further pages `.../<slug>/page/<n>.html`
+- section `section/<slug>.html`, tag `tag/<slug>.html` (the newest articles), older pages
+  `.../<slug>/page/<n>.html` numbered from the oldest (see "Stable pagination" below)
 """
 from __future__ import annotations
 
@@ -134,9 +135,9 @@ def issue_label(date: dt.date, number: Optional[int] = None) -> str:
     return date_label(date) + (f"　第{number}期" if number else "")
 
 
-def listing_url(directory: str, slug: str, page: int = 1) -> str:
-    """tag/<slug>.html, then tag/<slug>/page/2.html …"""
-    return f"{directory}/{slug}.html" if page == 1 else f"{directory}/{slug}/page/{page}.html"
+def listing_url(directory: str, slug: str, page: Optional[int] = None) -> str:
+    """tag/<slug>.html (the landing page), tag/<slug>/page/1.html (the oldest articles) …"""
+    return f"{directory}/{slug}.html" if page is None else f"{directory}/{slug}/page/{page}.html"
 
 
 # ---------------------------------------------------------------- issue structure
@@ -315,16 +316,33 @@ def _calendar_day(day: int, issue: Optional[IssueInfo]) -> dict:
 
 
 # ---------------------------------------------------------------- sections and tags
+#
+# Stable pagination. Listings are numbered FROM THE OLDEST, so a listing page, once
+# written, keeps listing the same articles when newer ones arrive (an editor's push
+# then re-renders only the landing pages, not every page of every listing).
+# With n articles newest first and k per page, full = n // k pages are full; the
+# archive pages are `<dir>/<slug>/page/J.html` for J = 1 .. full - 1 (1 = the oldest):
+# page J holds the articles [(J-1)k, Jk) counted from the oldest end, shown newest
+# first. The landing page `<dir>/<slug>.html` (the URL every link uses) shows the
+# newest n - (full-1)k articles: the remainder plus the newest full page, so between
+# k and 2k-1 of them, or all of them when n < 2k. Paging 更早 from the landing page
+# to page 1 shows every article exactly once, newest first.
+# Archive pages show nothing that changes when newer articles arrive (no total, no
+# page count, no list of every page number): their own number and date range, 更新 /
+# 更早, and links to the landing page and to page 1. One exception: the newest archive
+# page's 更新 goes to the landing page until the next archive page exists (every k
+# new articles of that listing), then to that page.
 
 @dataclass
 class ListingPage:
-    """One page of a paginated newest-first listing (a section or a tag)."""
+    """One page of a newest-first listing (a section or a tag): the landing page
+    (`number` None) or archive page `number` counted from the oldest (see above)."""
 
     kind: str            # "section" | "tag"
     name: str
     slug: str
-    number: int
-    total_pages: int
+    number: Optional[int]
+    archive_pages: int   # how many archive pages the listing has now
     total: int
     items: list[ArticleRef]
 
@@ -343,7 +361,7 @@ class ListingPage:
     @property
     def title(self) -> str:
         label = f"{self.name}版" if self.kind == "section" else f"标签：{self.name}"
-        return label + (f"（第{self.number}页）" if self.number > 1 else "")
+        return label + (f"（第{self.number}页）" if self.number else "")
 
 
 def group_by(refs: Iterable[ArticleRef], kind: str) -> dict[str, list[ArticleRef]]:
@@ -359,30 +377,59 @@ def group_by(refs: Iterable[ArticleRef], kind: str) -> dict[str, list[ArticleRef
     return groups
 
 
+def archive_page_count(n: int, per_page: int) -> int:
+    """Archive pages of a listing of n articles: every full page but the newest."""
+    return max(n // per_page - 1, 0)
+
+
+def archive_slice(n: int, per_page: int, number: int) -> slice:
+    """Where archive page `number` (1 = oldest) sits in the newest-first list: the
+    articles [(J-1)k, Jk) counted from the oldest end."""
+    return slice(n - number * per_page, n - (number - 1) * per_page)
+
+
+def landing_slice(n: int, per_page: int) -> slice:
+    """The newest articles, those no archive page holds (k to 2k-1, or all when n < 2k)."""
+    return slice(0, n - archive_page_count(n, per_page) * per_page)
+
+
 def paginate(kind: str, name: str, slug: str, items: list[ArticleRef], per_page: int = PER_PAGE) -> list[ListingPage]:
-    total_pages = max(1, -(-len(items) // per_page))
-    return [ListingPage(kind, name, slug, n + 1, total_pages, len(items), items[n * per_page:(n + 1) * per_page])
-            for n in range(total_pages)]
+    """The landing page, then the archive pages from the newest to the oldest (the
+    order 更早 walks them)."""
+    n, count = len(items), archive_page_count(len(items), per_page)
+    landing = ListingPage(kind, name, slug, None, count, n, items[landing_slice(n, per_page)])
+    return [landing, *(ListingPage(kind, name, slug, j, count, n, items[archive_slice(n, per_page, j)])
+                       for j in range(count, 0, -1))]
+
+
+def date_range_label(items: list[ArticleRef]) -> str:
+    """2016年3月2日—2016年4月6日: the oldest and newest dates of a page's articles."""
+    if not items:
+        return ""
+    first, last = items[-1].published.date(), items[0].published.date()
+    return date_label(first) if first == last else f"{date_label(first)}—{date_label(last)}"
 
 
 def listing_context(page: ListingPage) -> dict:
-    """Items plus a pager (1 2 3 … with 上一页/下一页)."""
-    def url(n: int) -> str:
+    """Items plus a pager: 更新 / 更早 and the ends (landing page, page 1). An archive
+    page's values depend only on its own articles and number (plus whether a newer
+    archive page exists yet), never on the listing's size, so it stays byte-identical."""
+    def url(n: Optional[int]) -> str:
         return listing_url(page.directory, page.slug, n)
+    landing = page.number is None
+    older = page.archive_pages if landing else page.number - 1
+    newer = None if landing else (page.number + 1 if page.number < page.archive_pages else None)
     return {
-        "kind": page.kind, "name": page.name, "title": page.title, "total": page.total,
-        "number": page.number, "total_pages": page.total_pages,
+        "kind": page.kind, "name": page.name, "title": page.title,
+        "number": page.number, "landing": landing,
+        "total": page.total if landing else None,
+        "date_range": None if landing else date_range_label(page.items),
         "articles": [_article_item(r) for r in page.items],
-        "pager": [{"number": n, "url": url(n), "current": n == page.number} for n in _pager_numbers(page)],
-        "prev": url(page.number - 1) if page.number > 1 else None,
-        "next": url(page.number + 1) if page.number < page.total_pages else None,
+        "newer": None if landing else url(newer),
+        "older": url(older) if older else None,
+        "newest": None if landing else url(None),
+        "oldest": url(1) if (older or 0) > 1 else None,
     }
-
-
-def _pager_numbers(page: ListingPage, around: int = 2) -> list[int]:
-    """First, last and a window around the current page: stays short at 500 pages."""
-    keep = {1, page.total_pages, *range(page.number - around, page.number + around + 1)}
-    return sorted(n for n in keep if 1 <= n <= page.total_pages)
 
 
 # ---------------------------------------------------------------- home page

@@ -19,7 +19,8 @@ def on_files(files, config):
     posts = list(blog.blog.posts) if blog is not None else []
     root = Path(config.config_file_path).parent
     refs = [ed.article_ref(p.meta, p.file.url, p.config.date.created) for p in posts]
-    site = ed.plan_site(refs, archive_site.slugify_for("section", root), archive_site.slugify_for("tag", root))
+    site = ed.plan_site(refs, archive_site.slugify_for("section", root), archive_site.slugify_for("tag", root),
+                        per_page=int(config.extra.get("listing_per_page") or ed.PER_PAGE))
     for page in site.pages.values():
         files.append(File.generated(config, page.src_uri, content=page.markdown,
                                     inclusion=InclusionLevel.NOT_IN_NAV))

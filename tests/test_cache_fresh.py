@@ -24,6 +24,18 @@ OLD_SHOWN, NEW_SHOWN = ("墩", "选派120名"), ("壮", "选派130名")
 WARM_ENV = {"ARCHIVE_FORK_MIN_PAGES": "1"}
 COLD_ENV = {"ARCHIVE_RENDER_CACHE": "0", "ARCHIVE_WORKERS": "1"}
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".js"}
+LISTING_PER_PAGE = 3       # small listing pages, so the sample archive has archive pages (numbered from the oldest)
+ARCHIVE_PAGE = re.compile(r"(section|tag)/(.+)/page/(\d+)\.html")
+
+
+def small_listing_pages(root: Path) -> Path:
+    """The copy's sections and tags paginated LISTING_PER_PAGE a page."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nextra:\n" in text and "listing_per_page" not in text
+    config.write_text(text.replace("\nextra:\n", f"\nextra:\n  listing_per_page: {LISTING_PER_PAGE}\n", 1),
+                      encoding="utf-8")
+    return root
 
 
 def build(root: Path, env: dict) -> str:
@@ -78,7 +90,7 @@ def assert_same_site(after: dict[str, bytes], fresh: dict[str, bytes]) -> None:
 @pytest.fixture(scope="module")
 def warm_archive(tmp_path_factory) -> Path:
     """The sample archive built once, leaving its caches (copied by each test)."""
-    root = copy_repo(tmp_path_factory.mktemp("warm"))
+    root = small_listing_pages(copy_repo(tmp_path_factory.mktemp("warm")))
     build(root, WARM_ENV)
     for name in ("records", "frontmatter", "markdown", "excerpts", "pages"):
         assert (root / ".cache" / "perf" / f"{name}.pickle").is_file(), name
@@ -91,7 +103,7 @@ def warm_copy(warm_archive: Path, dest: Path) -> Path:
 
 
 def cold_copy(dest: Path) -> Path:
-    root = copy_repo(dest)
+    root = small_listing_pages(copy_repo(dest))
     shutil.rmtree(root / ".cache", ignore_errors=True)
     return root
 
@@ -132,6 +144,7 @@ def test_warm_rebuild_after_editing_one_article_equals_a_cold_build(warm_archive
 
 def test_warm_rebuild_after_a_new_issue_equals_a_cold_build(warm_archive, tmp_path):
     warm = warm_copy(warm_archive, tmp_path / "warm")
+    before = site_files(warm / "site")
     day = push_new_issue(warm)
     use = cache_use(build(warm, WARM_ENV))
     assert use["pages"][0] > 0, use            # the older articles' pages were reused
@@ -143,3 +156,26 @@ def test_warm_rebuild_after_a_new_issue_equals_a_cold_build(warm_archive, tmp_pa
     push_new_issue(cold)
     build(cold, COLD_ENV)
     assert_same_site(after, site_files(cold / "site"))
+    assert_archive_pages_kept(before, after)
+
+
+def assert_archive_pages_kept(before: dict[str, bytes], after: dict[str, bytes]) -> None:
+    """Listing pages are numbered from the oldest: every archive page of a section or tag
+    is byte for byte what it was before the push, except that the newest one's 更新 now
+    leads to the archive page the push added after it (instead of the landing page)."""
+    kept = changed = 0
+    for name, data in before.items():
+        match = ARCHIVE_PAGE.fullmatch(name)
+        if not match:
+            continue
+        assert name in after, name
+        if after[name] == data:
+            kept += 1
+            continue
+        kind, slug, number = match.groups()
+        assert f"{kind}/{slug}/page/{int(number) + 1}.html" not in before, name
+        assert f"{kind}/{slug}/page/{int(number) + 1}.html" in after, name
+        old_href, new_href = f'href="../../{slug}.html" rel="prev"', f'href="{int(number) + 1}.html" rel="prev"'
+        assert data.decode().replace(old_href, new_href) == after[name].decode(), name
+        changed += 1
+    assert kept >= 5 and kept > changed, (kept, changed)

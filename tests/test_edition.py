@@ -6,6 +6,9 @@ import datetime as dt
 import json
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator import edition as ed
 from generator.posts import TZ
 from generator.search import add_search_words, extra_words, rewrite_search_index, sub_words
@@ -99,24 +102,86 @@ def test_past_issues_calendar_by_year_and_month():
     assert dec["weeks"][0][:3] == [{"day": None, "url": None, "title": None}] * 3   # 2022-12-01 is a Thursday
 
 
-def test_sections_and_tags_newest_first_and_paginated():
+def test_sections_and_tags_newest_first_and_paginated_from_the_oldest():
     refs = sample_refs()
     tags = ed.group_by(refs, "tag")
-    assert [r.id for r in tags["中国邮政快递报新闻"]][:4] == ["202212260301", "202212260302", "202212190201",
-                                                          "202212190202"]
-    assert tags["中国邮政快递报新闻"][-1].id == "old1"
-    pages = ed.paginate("tag", "中国邮政快递报新闻", "zhongguoyouzhengkuaidibaoxinwen", tags["中国邮政快递报新闻"],
-                        per_page=3)
+    everything = tags["中国邮政快递报新闻"]
+    assert [r.id for r in everything][:4] == ["202212260301", "202212260302", "202212190201", "202212190202"]
+    assert everything[-1].id == "old1"
+    pages = ed.paginate("tag", "中国邮政快递报新闻", "zhongguoyouzhengkuaidibaoxinwen", everything, per_page=2)
+    # 7 articles, 2 a page: pages 1 and 2 (oldest first) hold 2 each, the landing page the newest 3.
     assert [p.url for p in pages] == ["tag/zhongguoyouzhengkuaidibaoxinwen.html",
                                       "tag/zhongguoyouzhengkuaidibaoxinwen/page/2.html",
-                                      "tag/zhongguoyouzhengkuaidibaoxinwen/page/3.html"]
+                                      "tag/zhongguoyouzhengkuaidibaoxinwen/page/1.html"]
+    assert [len(p.items) for p in pages] == [3, 2, 2]
+    assert [r.id for r in pages[2].items] == ["202211110101", "old1"]
     assert pages[1].src_uri == "tag/zhongguoyouzhengkuaidibaoxinwen/page/2.md"
-    ctx = ed.listing_context(pages[1])
-    assert ctx["prev"] == pages[0].url and ctx["next"] == pages[2].url and len(ctx["articles"]) == 3
-    assert [n["current"] for n in ctx["pager"]] == [False, True, False]
+    landing, newest_archive, oldest = (ed.listing_context(p) for p in pages)
+    assert landing["total"] == 7 and landing["landing"] and landing["older"] == pages[1].url
+    assert landing["newer"] is None and landing["oldest"] == pages[2].url
+    assert newest_archive["newer"] == pages[0].url and newest_archive["older"] == pages[2].url
+    assert newest_archive["total"] is None and newest_archive["oldest"] is None    # 更早 already is page 1
+    assert oldest["older"] is None and oldest["newer"] == pages[1].url and oldest["newest"] == pages[0].url
+    assert oldest["date_range"] == "2022年3月4日—2022年11月11日"
+    assert oldest["title"] == "标签：中国邮政快递报新闻（第1页）"
     sections = ed.group_by(refs, "section")
     assert sorted(sections) == ["专题", "动态", "理论", "要闻"]
-    assert ed.paginate("section", "理论", "lilun", sections["理论"])[0].title == "理论版"
+    only = ed.paginate("section", "理论", "lilun", sections["理论"])
+    assert len(only) == 1 and only[0].title == "理论版" and ed.listing_context(only[0])["older"] is None
+
+
+def many_refs(n: int, start: dt.date = dt.date(2016, 1, 4)) -> list[ed.ArticleRef]:
+    """n articles, two an issue day, newest first."""
+    out = [ref(meta((start + dt.timedelta(days=i // 2)).isoformat(), 1 + i % 2, i % 2, 1, f"标题{i}"))
+           for i in range(n)]
+    return sorted(out, key=lambda r: r.sort_key)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(0, 260), k=st.integers(1, 25))
+def test_paging_from_the_landing_page_to_the_oldest_shows_every_article_once(n, k):
+    items = [ed.ArticleRef(f"a{i}", f"a{i}.html", f"t{i}", dt.datetime(2016, 1, 1, tzinfo=TZ)) for i in range(n)]
+    pages = ed.paginate("tag", "标签", "biaoqian", items, per_page=k)
+    landing = pages[0]
+    assert landing.number is None
+    assert k <= len(landing.items) <= 2 * k - 1 if n >= 2 * k else len(landing.items) == n
+    assert all(len(p.items) == k for p in pages[1:])
+    # Follow 更早 from the landing page: pages in that order, every article once, newest first.
+    by_url = {p.url: p for p in pages}
+    seen, at = [], landing
+    while at is not None:
+        seen.extend(at.items)
+        older = ed.listing_context(at)["older"]
+        at = by_url[older] if older else None
+    assert seen == items
+    # 更新 from page 1 walks back up to the landing page.
+    if len(pages) > 1:
+        at, walked = by_url[ed.listing_url("tag", "biaoqian", 1)], []
+        while at.number is not None:
+            walked.append(at.number)
+            at = by_url[ed.listing_context(at)["newer"]]
+        assert walked == list(range(1, len(pages)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(0, 200), added=st.integers(1, 80), k=st.integers(1, 25))
+def test_newer_articles_leave_every_archive_page_as_it_was(n, added, k):
+    """An editor's push adds newer articles: every archive page that existed shows the
+    same values; only the newest one's 更新 may move from the landing page to the
+    archive page that just appeared."""
+    items = many_refs(n + added)
+    before = {p.url: ed.listing_context(p) for p in ed.paginate("section", "动态", "dongtai", items[added:], k)}
+    after = {p.url: ed.listing_context(p) for p in ed.paginate("section", "动态", "dongtai", items, k)}
+    landing = ed.listing_url("section", "dongtai")
+    assert set(before) <= set(after)
+    for url, ctx in before.items():
+        if url == landing:
+            continue
+        moved = {key for key in ctx if ctx[key] != after[url][key]}
+        assert moved <= {"newer"}, (url, moved)
+        if moved:
+            assert ctx["newer"] == landing and after[url]["newer"] == ed.listing_url("section", "dongtai",
+                                                                                        ctx["number"] + 1)
 
 
 def test_home_latest_issue_first_then_newest_per_section_and_tag():
@@ -136,7 +201,8 @@ def test_plan_site_generates_each_page_once():
     site = ed.plan_site(sample_refs(), pinyin_slug, pinyin_slug, per_page=2)
     uris = set(site.pages)
     assert {"issue/2022-12-19.md", "issue/2022-12-26.md", "issue/2022-11-11.md", "past-issues.md",
-            "section/dongtai.md", "tag/shandong.md", "tag/zhongguoyouzhengkuaidibaoxinwen/page/4.md"} <= uris
+            "section/dongtai.md", "tag/shandong.md", "tag/zhongguoyouzhengkuaidibaoxinwen/page/2.md"} <= uris
+    assert "tag/zhongguoyouzhengkuaidibaoxinwen/page/3.md" not in uris     # the newest 3 are on the landing page
     page = site.pages["issue/2022-12-19.md"]
     assert "template: edition-issue.html" in page.markdown and "exclude: true" in page.markdown
     assert page.context()["pages"][1]["name"] == "专题"

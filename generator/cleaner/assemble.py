@@ -73,6 +73,17 @@ def dateline_parts(parts: list[Part]) -> int:
     return 1
 
 
+def join_spaced_runs(raws: list[str]) -> str:
+    """Lines joined as one, with a space at a break that falls inside a letter-spaced run
+    (`（江 苏 记 者` + `徐英）`): gluing there would take the next word into the run."""
+    out = ""
+    for raw in raws:
+        tail = out.split()[-2:]
+        spaced = len(tail) == 2 and all(len(t) == 1 for t in tail)
+        out += (" " if spaced and raw[:1] not in "）" else "") + raw
+    return out
+
+
 def build_article(d: Draft) -> Article:
     """Fields and blocks of one draft (headline attached later)."""
     a = Article(warnings=list(d.warnings))
@@ -81,6 +92,8 @@ def build_article(d: Draft) -> Article:
         n = dateline_parts(parts)
         raws = [ln.raw for p in parts[:n] for ln in p.lines]
         byline, rest = F.split_dateline("".join(raws))
+        if byline:  # read again with the line breaks of a letter-spaced byline kept as spaces
+            byline = F.split_dateline(join_spaced_runs(raws))[0] or byline
         a.dateline = F.DATELINE
         a.byline = byline or None
         if byline:

@@ -88,8 +88,21 @@ def byline_words(text: str) -> list[str]:
     tokens = despace_tokens(text)
     words: list[str] = []
     for tok in tokens:
-        words.extend(_split_roles(tok))
+        for w in _split_roles(tok):
+            if words and is_role(words[-1]) and not _CREDIT_ROLE.match(words[-1]):
+                words.extend(_split_glued_role(w))  # a name is due here
+            else:
+                words.append(w)
     return words
+
+
+def _split_glued_role(word: str) -> list[str]:
+    """'董宏刚通讯员' -> ['董宏刚', '通讯员']: a name and the next role glued where a line
+    break swallowed the space between them (only read where a name is due)."""
+    for role in ROLE_WORDS:
+        if word.endswith(role) and len(word) - len(role) >= 2:
+            return [word[: -len(role)], role]
+    return [word]
 
 
 def despace_tokens(text: str) -> list[str]:

@@ -247,3 +247,15 @@ def test_search_words_carry_sub_words_of_accurate_mode_words(tmp_path):
     size = rewrite_search_index(path)
     raw = path.read_text(encoding="utf-8")
     assert "国家邮政局" in raw and "\\u" not in raw.replace("\\u200b", "") and size == len(raw.encode("utf-8"))
+
+
+def test_blog_index_is_the_home_page_only_and_categories_stay_paginated(built_site):
+    """page/N of the blog index only repeated the category listing (and shifted at every
+    push): it is not built. The category page, the old site's URL, keeps its pages."""
+    site = built_site / "site"
+    assert not (site / "page").exists()
+    assert "ed-masthead" in (site / "index.html").read_text(encoding="utf-8")
+    category = site / "category" / "zhongguoyouzhengkuaidibao.html"
+    posts = len(list((built_site / "docs" / "posts").rglob("*.md")))
+    assert posts > 20 and category.read_text(encoding="utf-8").count('class="md-post ') == 20
+    assert (site / "category" / "zhongguoyouzhengkuaidibao" / "page" / "2.html").is_file()

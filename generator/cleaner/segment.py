@@ -20,6 +20,11 @@ WIDTH_JUMP = 3.0
 """Column widths differing by this many ems belong to different articles."""
 
 
+INDENT_SEEN = 1.5
+"""A paragraph's first line is this much narrower than the full line under it (two ems,
+less a compressed mark or two)."""
+
+
 @dataclass
 class Part:
     """A paragraph or a subheading while the page is being read: its raw lines."""
@@ -204,6 +209,9 @@ class PageReader:
         if len(following) == 2 and not (following[1].terminal or following[1].spaced or first.spaced):
             if abs(following[1].width - first.width) > 2.0 + _fuzz(first.raw) + _fuzz(following[1].raw):
                 return False
+            if abs(ln.width - first.width) <= 0.5 and following[1].width - first.width >= INDENT_SEEN \
+                    and not _has_inner_clause(ln.raw):
+                return False  # the next line is the indented first line: this one stands above it
         return self.column_holds_to_sentence_end(i, max(ln.width, first.width))
 
     def column_holds_to_sentence_end(self, i: int, column: float) -> bool:

@@ -20,6 +20,7 @@ WIDTH_JUMP = 3.0
 """Column widths differing by this many ems belong to different articles."""
 
 
+SUBTITLE_DASH = "——"
 INDENT_SEEN = 1.5
 """A paragraph's first line is this much narrower than the full line under it (two ems,
 less a compressed mark or two)."""
@@ -170,6 +171,8 @@ class PageReader:
             return False
         if self.only_display_lines_follow(i) or self.runs_into_opening(i):
             return True  # no text runs on after them: headlines
+        if ln.raw.startswith(SUBTITLE_DASH) and not _has_inner_clause(ln.raw):
+            return True  # `——…` without a mark of running text: a subtitle, however wide
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
         if nxt is None or not self._is_plain(nxt):
             return True

@@ -262,9 +262,9 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool, var: Variat
         if var.three_line_titles and kind != "photo":
             while len(spec.title) < 3:
                 spec.title.append(rng.choice(topic) + rng.choice(WORDS) + rng.choice(WORDS))
-        if (rng.random() < 0.2 and kind == "feature") or (var.subtitles and kind != "photo"):
+        if (rng.random() < 0.2 and kind == "feature") or (var.subtitles and kind not in ("photo", "continuation")):
             spec.subtitle = rng.choice(topic) + "".join(rng.choice(WORDS) for _ in range(4)) + "纪实"
-        if (rng.random() < 0.15 and kind in ("feature", "news")) or (var.kickers and kind != "photo"):
+        if (rng.random() < 0.15 and kind in ("feature", "news")) or (var.kickers and kind not in ("photo", "continuation")):
             spec.kicker = rng.choice(WORDS) + rng.choice(WORDS) + "·" + rng.choice(WORDS) + rng.choice(WORDS)
     if kind == "photo":
         spec.captions = [paragraph(rng, topic, (2, 3), var)]

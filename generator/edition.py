@@ -466,9 +466,25 @@ def site_bar(edition: Edition, sections: dict[str, list[ArticleRef]], section_sl
         "latest": _link("最新一期", LATEST_ISSUE) if latest else None,
         "past_issues": PAST_ISSUES,
         "tags": "tags.html",
-        "sections": [_link(name, listing_url(SECTION_DIR, section_slug(name)))
-                     for name in sorted(sections, key=lambda n: sections[n][0].sort_key)],
+        "sections": [_link(name, listing_url(SECTION_DIR, section_slug(name))) for name in section_order(sections)],
     }
+
+
+def usual_page(items: list[ArticleRef]) -> int:
+    """The page (版次) a section runs on most often (the lowest of equally common ones);
+    0 for a section none of whose articles is placed on a page."""
+    counts: dict[int, int] = {}
+    for ref in items:
+        if ref.page:
+            counts[ref.page] = counts.get(ref.page, 0) + 1
+    return min(counts, key=lambda page: (-counts[page], page)) if counts else 0
+
+
+def section_order(sections: dict[str, list[ArticleRef]]) -> list[str]:
+    """Sections as the paper prints them: by the page they usually run on, then by name.
+    Not by their newest article: an issue without one section would then reorder the bar
+    that every page shows, and a push would have to re-render the whole site."""
+    return sorted(sections, key=lambda name: (usual_page(sections[name]) or 10 ** 6, name))
 
 
 def latest_context(edition: Edition) -> dict:

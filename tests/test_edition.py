@@ -259,3 +259,13 @@ def test_blog_index_is_the_home_page_only_and_categories_stay_paginated(built_si
     posts = len(list((built_site / "docs" / "posts").rglob("*.md")))
     assert posts > 20 and category.read_text(encoding="utf-8").count('class="md-post ') == 20
     assert (site / "category" / "zhongguoyouzhengkuaidibao" / "page" / "2.html").is_file()
+
+
+def test_bar_lists_sections_in_page_order_whatever_the_newest_issue_holds():
+    refs = sample_refs()
+    bar = ed.site_bar(ed.build_edition(refs), ed.group_by(refs, "section"), pinyin_slug)
+    assert [s["label"] for s in bar["sections"]] == ["要闻", "动态", "专题", "理论"]     # 第1, 2, 3 版; 理论 ties 专题 on 3
+    assert bar["sections"][1]["url"] == "section/dongtai.html"
+    # A newer issue with only 理论 on page 3 leaves the bar as it was.
+    newer = refs + [ref(meta("2023-01-02", 3, 1, 1, "新的一期", section="理论"))]
+    assert ed.site_bar(ed.build_edition(newer), ed.group_by(newer, "section"), pinyin_slug) == bar

@@ -14,13 +14,16 @@ from typing import Optional
 from . import fields as F
 from .pages import Line, RawPage
 from .paragraphs import best_labelling, facts
-from .text import despace, despace_display, ends_with_terminal, join_lines, line_width
+from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, join_lines, line_width
 
 WIDTH_JUMP = 3.0
 """Column widths differing by this many ems belong to different articles."""
 
 
 SUBTITLE_DASH = "——"
+SHORT_FIRST_LINE = 3.0
+"""An indented first line is two ems short of its column, one more for a line break moved
+by kinsoku; a line shorter still (after its Latin runs and marks are allowed for) is not one."""
 INDENT_SEEN = 1.5
 """A paragraph's first line is this much narrower than the full line under it (two ems,
 less a compressed mark or two)."""
@@ -89,6 +92,11 @@ def _fuzz(raw: str) -> float:
     return 0.5 * len(re.findall(r"[\x21-\x7e]+", raw))
 
 
+def _marks_fuzz(raw: str) -> float:
+    """Punctuation measured at half an em may print a full em wide (some articles do)."""
+    return 0.5 * sum(1 for ch in raw if ch in HALF_WIDTH_PUNCT)
+
+
 def _median(values: list[float], default: float) -> float:
     return statistics.median(values) if values else default
 
@@ -125,8 +133,14 @@ class PageReader:
         return plain
 
     def column_after(self, i: int) -> float:
-        """Column width of the text that follows line i (its own line excluded)."""
-        ws = [ln.width for ln in self.lines[i + 1: i + 7] if not ln.terminal and self._is_plain(ln)]
+        """Column width of the text that follows line i (its own line excluded), up to the
+        signature or credit that closes it."""
+        ws = []
+        for ln in self.lines[i + 1: i + 7]:
+            if not self._is_plain(ln):
+                break
+            if not ln.terminal:
+                ws.append(ln.width)
         return _upper(ws, 0.0)
 
     def column_around(self, i: int) -> float:
@@ -201,6 +215,10 @@ class PageReader:
         if not self.reaches_sentence_end(i):
             return False  # text always runs on to a sentence end; a headline does not
         first = following[0]
+        column = self.column_after(i)
+        if column and ln.width + SHORT_FIRST_LINE + _fuzz(ln.raw) + _marks_fuzz(ln.raw) < column \
+                and not first.raw[:1].isascii():
+            return False  # shorter than an indented first line of the column that follows
         if first.terminal:  # a two-line paragraph: its indented first line may be narrower
             indent = 2.6 + _fuzz(first.raw) if _has_inner_clause(ln.raw) else 0.0
             return ln.width >= first.width - indent and ln.width >= 8

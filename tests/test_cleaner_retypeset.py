@@ -10,7 +10,7 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 242  # of 280
+ARTICLES_RIGHT = 243  # of 280
 TITLES_RIGHT = 256  # of 280
 BREAKS_RIGHT = 1236  # of 1240
 BREAKS_SPURIOUS_AT_MOST = 12

@@ -1,0 +1,95 @@
+"""The cleaner on layouts beyond the usual ones (tests/typesetter.py `VARIATIONS`).
+
+Each variation is one departure a real PDF extraction gives (narrow or wide columns, one
+long article, many short briefs, full last lines, three-line headlines, subtitles,
+kickers, `□文/图` bylines, blank lines, trailing and full-width spaces, split Latin runs).
+Every generated file must conserve its text; each variation's accuracy on a fixed batch
+is a ratchet (`python tests/score_cleaner.py --variations` prints the rows).
+"""
+import random
+
+import pytest
+
+import score_cleaner as S
+from generator.cleaner import check_conservation, clean_text
+from generator.cleaner import fields as F
+from generator.cleaner.text import join_lines
+from typesetter import VARIATIONS, random_issue
+
+PAGES = 100
+# articles right, titles right, paragraph breaks right at PAGES files per variation (seed 11)
+FLOORS = {
+    "base": (305, 314, 452),
+    "narrow columns 8-9": (258, 283, 371),
+    "wide columns 18-24": (272, 293, 426),
+    "single long article": (109, 118, 1126),
+    "many short briefs": (859, 899, 408),
+    "full-width last lines": (274, 288, 482),
+    "three-line titles": (309, 321, 474),
+    "—— subtitles": (308, 322, 479),
+    "kickers": (297, 310, 455),
+    "□文/图 bylines": (275, 296, 463),
+    "blank lines 0-2": (302, 316, 441),
+    "trailing spaces": (314, 321, 490),
+    "U+3000 inside lines": (291, 310, 441),
+    "Latin/digit runs split": (280, 301, 417),
+}
+
+
+def test_every_variation_has_a_floor():
+    assert set(FLOORS) == set(VARIATIONS)
+
+
+@pytest.mark.parametrize("name", sorted(VARIATIONS))
+def test_variation_conserves_text_and_never_falls_below_its_floor(name):
+    result = S.score_variation(name, PAGES)
+    assert result.crashes == 0 and result.conservation_failures == 0, result.failures[:3]
+    s = result.score
+    articles, titles, breaks = FLOORS[name]
+    assert s.articles_right >= articles, s.differences[:5]
+    assert s.titles_right >= titles
+    assert s.breaks_right >= breaks
+
+
+@pytest.mark.parametrize("name", sorted(VARIATIONS))
+def test_other_seeds_conserve_text(name):
+    """Seeds the floors were not measured on: nothing lost, nothing doubled."""
+    rng = random.Random(f"conserve:{name}")
+    for k in range(20):
+        text, expected = random_issue(rng, f"v-{k}.txt", VARIATIONS[name])
+        check_conservation(text, clean_text(text, expected["source"]))
+
+
+def test_full_width_space_inside_running_text_is_a_gap_not_a_word_break():
+    assert join_lines(["推进\u3000农村寄递", "物流体系"]) == "推进农村寄递物流体系"
+    assert join_lines(["EMS\u3000Express 业务"]) == "EMS Express业务"
+
+
+def test_dateline_word_may_be_letter_spaced():
+    assert F.split_dateline("本 报 讯 （记者 王伟） 近日") == ("记者 王伟", "近日")
+    assert F.split_dateline("本\u3000报讯 近日，") == (None, " 近日，")
+
+
+def test_credit_roles_are_whole_words_and_picture_roles_name_photographers():
+    credit = F.parse_credit("文/图 王文华")
+    assert credit.byline == "文/图 王文华" and credit.names == ["王文华"]
+    assert F.photographers_in("文/图 王文华") == ["王文华"]
+    assert F.photographers_in("文 李明 图 王文华") == ["王文华"]
+    assert F.split_signature("增长三成。 □文/图 王文华") == ("增长三成。", "文/图 王文华")
+    assert F.names_in("记者 王文华") == ["王文华"]  # 文 inside a name is no role
+
+
+def test_role_glued_to_the_name_before_it_is_cut_off():
+    assert F.normalise_byline("记者 董宏刚通讯员 周超") == "记者 董宏刚 通讯员 周超"
+    assert F.normalise_byline("云南记者 杨晓颖") == "云南记者 杨晓颖"
+
+
+def test_wrapped_dateline_byline_keeps_its_words():
+    text = (" 动 态\n\n本报讯 （记者 董宏刚\n\n通讯员 周超） 邮政\n\n网点业务稳定增长，服\n\n"
+            "务水平持续提升。\n\n□李明\n\n网点业务稳定增长\n")
+    a = clean_text(text, "wrapped.txt").pages[0].articles[0]
+    assert a.byline == "记者 董宏刚 通讯员 周超" and a.authors[:2] == ["董宏刚", "周超"]
+    spaced = (" 动 态\n\n本报讯 （云 南 记 者\n\n杨晓颖） 邮政网点\n\n业务稳定增长，服务\n\n"
+              "水平持续提升。\n\n□李明\n\n网点业务稳定增长\n")
+    b = clean_text(spaced, "spaced.txt").pages[0].articles[0]
+    assert b.byline == "云南记者 杨晓颖"

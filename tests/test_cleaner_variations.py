@@ -2,7 +2,8 @@
 
 Each variation is one departure a real PDF extraction gives (narrow or wide columns, one
 long article, many short briefs, full last lines, three-line headlines, subtitles,
-kickers, `□文/图` bylines, blank lines, trailing and full-width spaces, split Latin runs).
+kickers, `□文/图` bylines, blank lines, trailing and full-width spaces, U+3000 paragraph
+indents, split Latin runs).
 Every generated file must conserve its text; each variation's accuracy on a fixed batch
 is a ratchet (`python tests/score_cleaner.py --variations` prints the rows).
 """
@@ -32,6 +33,7 @@ FLOORS = {
     "blank lines 0-2": (302, 316, 441),
     "trailing spaces": (314, 321, 490),
     "U+3000 inside lines": (291, 310, 441),
+    "U+3000 indents": (293, 302, 416),
     "Latin/digit runs split": (280, 301, 417),
 }
 

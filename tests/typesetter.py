@@ -72,6 +72,7 @@ class Variation:
     blank_lines: bool = False  # no blank line, or two, between some lines
     trailing_spaces: bool = False
     ideographic_spaces: bool = False  # U+3000 inside body lines
+    ideographic_indents: bool = False  # a paragraph's first line opens with two U+3000
     latin_words: bool = False  # Latin words and numbers in the text, split across lines
 
 
@@ -89,6 +90,7 @@ VARIATIONS = {
     "blank lines 0-2": Variation(blank_lines=True),
     "trailing spaces": Variation(trailing_spaces=True),
     "U+3000 inside lines": Variation(ideographic_spaces=True),
+    "U+3000 indents": Variation(ideographic_indents=True),
     "Latin/digit runs split": Variation(latin_words=True),
 }
 BASE = VARIATIONS["base"]
@@ -248,6 +250,8 @@ class Layout:
                 line = printable(ln)
                 if self.var.ideographic_spaces and self.rng.random() < 0.3:
                     line = with_ideographic_space(self.rng, line)
+                if self.var.ideographic_indents and k == 0 and not prefix:
+                    line = "\u3000\u3000" + line
                 self.out.append(line)
 
 

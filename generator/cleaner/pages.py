@@ -42,6 +42,10 @@ class RawPage:
     lines: list[Line] = field(default_factory=list)
 
 
+PAGE_MARK = " \t"
+"""The extraction opens a page with a plain space; a full-width space (U+3000) opening a
+line is a paragraph's printed indent, not a new page."""
+
 _SECTION = re.compile(r"^(?:[\u4e00-\u9fff]\s+){1,5}[\u4e00-\u9fff]$")
 
 
@@ -52,7 +56,7 @@ def section_header(raw: str) -> Optional[str]:
 
 
 def split_pages(text: str) -> list[RawPage]:
-    """A line starting with whitespace begins a page; blank lines are layout, not text."""
+    """A line starting with a plain space begins a page; blank lines are layout, not text."""
     pages = []
     for index, first_line, section, section_raw, lines in page_lines(text):
         pages.append(RawPage(index, first_line, section, section_raw, [Line.of(no, raw) for no, raw in lines]))
@@ -66,7 +70,7 @@ def page_lines(text: str) -> list[tuple[int, int, Optional[str], Optional[str], 
     pages: list[list] = []
     current: Optional[list] = None
     for no, raw in enumerate(text.splitlines(), 1):
-        starts_page = raw[:1].isspace() and raw[:1] not in "\n\r"
+        starts_page = bool(raw) and raw[0] in PAGE_MARK
         if current is None or starts_page:
             current = [len(pages) + 1, no, None, None, []]
             pages.append(current)

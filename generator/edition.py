@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import json
 import datetime as dt
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
@@ -28,6 +29,8 @@ LATEST_ISSUE = "latest-issue.html"     # forwards to the newest issue (the bar's
                                        # issue/, which holds one page per printed issue
 SECTION_DIR = "section"
 TAG_DIR = "tag"
+CATEGORY_DIR = "category"               # the blog's categories (the old site's category pages)
+LISTING_DIRS = {"section": SECTION_DIR, "tag": TAG_DIR, "category": CATEGORY_DIR}
 PER_PAGE = 20
 HOME_PER_GROUP = 5
 WEEKDAYS = "一二三四五六日"
@@ -338,7 +341,7 @@ class ListingPage:
     """One page of a newest-first listing (a section or a tag): the landing page
     (`number` None) or archive page `number` counted from the oldest (see above)."""
 
-    kind: str            # "section" | "tag"
+    kind: str            # "section" | "tag" | "category"
     name: str
     slug: str
     number: Optional[int]
@@ -348,7 +351,7 @@ class ListingPage:
 
     @property
     def directory(self) -> str:
-        return SECTION_DIR if self.kind == "section" else TAG_DIR
+        return LISTING_DIRS[self.kind]
 
     @property
     def url(self) -> str:
@@ -360,7 +363,7 @@ class ListingPage:
 
     @property
     def title(self) -> str:
-        label = f"{self.name}版" if self.kind == "section" else f"标签：{self.name}"
+        label = {"section": f"{self.name}版", "tag": f"标签：{self.name}"}.get(self.kind, self.name)
         return label + (f"（第{self.number}页）" if self.number else "")
 
 
@@ -415,7 +418,7 @@ def listing_context(page: ListingPage) -> dict:
     page's values depend only on its own articles and number (plus whether a newer
     archive page exists yet), never on the listing's size, so it stays byte-identical."""
     def url(n: Optional[int]) -> str:
-        return listing_url(page.directory, page.slug, n)
+        return quote(listing_url(page.directory, page.slug, n))     # old category slugs may hold spaces
     landing = page.number is None
     older = page.archive_pages if landing else page.number - 1
     newer = None if landing else (page.number + 1 if page.number < page.archive_pages else None)
@@ -550,3 +553,23 @@ def plan_site(refs: Iterable[ArticleRef], section_slug: Slugify, tag_slug: Slugi
     return EditionSite(edition, sections, tags, {p.src_uri: p for p in pages},
                        site_bar(edition, sections, section_slug),
                        lambda: home_context(edition, sections, tags, section_slug, tag_slug))
+
+
+def plan_categories(site: EditionSite, categories: Iterable[tuple[str, str, list[ArticleRef]]],
+                    per_page: int = PER_PAGE) -> list[GeneratedPage]:
+    """The blog's categories as stable listings too: (name, the category page's source
+    path `category/<slug>.md`, its articles). The category page itself stays the blog's
+    (its URL is the old site's, and posts link back to it) but is drawn with the listing's
+    values; its archive pages are added. Returns the pages that need a source file."""
+    added = []
+    for name, src_uri, items in categories:
+        directory, _, slug = src_uri[: -len(".md")].rpartition("/")
+        if directory != CATEGORY_DIR:
+            continue
+        for listing in paginate("category", name, slug, sorted(items, key=lambda r: r.sort_key), per_page):
+            page = GeneratedPage(listing.src_uri, listing.title, "edition-listing.html",
+                                 lambda p=listing: listing_context(p))
+            site.pages[page.src_uri] = page
+            if listing.number is not None:
+                added.append(page)
+    return added

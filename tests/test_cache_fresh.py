@@ -122,7 +122,8 @@ def test_warm_rebuild_after_editing_one_article_equals_a_cold_build(warm_archive
 
     edit_one_article(warm)
     use = cache_use(build(warm, WARM_ENV))
-    assert use["markdown"][0] > 0 and use["pages"][0] > 0 and use["excerpts"][0] > 0, use
+    # (no page draws the blog's excerpts any more: categories and home are the edition's own)
+    assert use["markdown"][0] > 0 and use["pages"][0] > 0, use
     after = site_files(warm / "site")
 
     cold = cold_copy(tmp_path / "cold")

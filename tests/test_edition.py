@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 
 from hypothesis import given, settings
@@ -249,16 +250,36 @@ def test_search_words_carry_sub_words_of_accurate_mode_words(tmp_path):
     assert "国家邮政局" in raw and "\\u" not in raw.replace("\\u200b", "") and size == len(raw.encode("utf-8"))
 
 
-def test_blog_index_is_the_home_page_only_and_categories_stay_paginated(built_site):
+def test_blog_index_is_the_home_page_only_and_categories_are_stable_listings(built_site):
     """page/N of the blog index only repeated the category listing (and shifted at every
-    push): it is not built. The category page, the old site's URL, keeps its pages."""
+    push): it is not built. The category page, the old site's URL, is drawn as a listing
+    numbered from the oldest like sections and tags: with 29 sample posts (20 a page)
+    all of them are on it."""
     site = built_site / "site"
     assert not (site / "page").exists()
     assert "ed-masthead" in (site / "index.html").read_text(encoding="utf-8")
-    category = site / "category" / "zhongguoyouzhengkuaidibao.html"
+    category = (site / "category" / "zhongguoyouzhengkuaidibao.html").read_text(encoding="utf-8")
     posts = len(list((built_site / "docs" / "posts").rglob("*.md")))
-    assert posts > 20 and category.read_text(encoding="utf-8").count('class="md-post ') == 20
-    assert (site / "category" / "zhongguoyouzhengkuaidibao" / "page" / "2.html").is_file()
+    assert 20 < posts < 40 and category.count('class="ed-item__title"') == posts
+    assert f"共 {posts} 篇" in category and 'class="md-post ' not in category
+    assert re.search(r"<h1[^>]*>中国邮政快递报</h1>", category)
+    assert not (site / "category" / "zhongguoyouzhengkuaidibao").exists()
+
+
+def test_categories_are_planned_as_listings_with_the_blogs_page_as_landing():
+    refs = sample_refs()
+    site = ed.plan_site(refs, pinyin_slug, pinyin_slug, per_page=2)
+    added = ed.plan_categories(site, [("中国邮政快递报", "category/zhongguoyouzhengkuaidibao.md", refs),
+                                      ("其他", "elsewhere/qita.md", refs)], per_page=2)
+    assert [p.src_uri for p in added] == ["category/zhongguoyouzhengkuaidibao/page/2.md",
+                                          "category/zhongguoyouzhengkuaidibao/page/1.md"]
+    landing = site.pages["category/zhongguoyouzhengkuaidibao.md"].context()
+    assert landing["title"] == "中国邮政快递报" and landing["total"] == 7 and len(landing["articles"]) == 3
+    assert landing["older"] == "category/zhongguoyouzhengkuaidibao/page/2.html"
+    assert site.pages["category/zhongguoyouzhengkuaidibao/page/1.md"].title == "中国邮政快递报（第1页）"
+    assert "elsewhere/qita.md" not in site.pages
+    spaced = ed.listing_context(ed.paginate("category", "21世纪经济报道", "21shiji 21caijing", refs, 2)[1])
+    assert spaced["newer"] == "category/21shiji%2021caijing.html"       # old category slugs can hold spaces
 
 
 def test_bar_lists_sections_in_page_order_whatever_the_newest_issue_holds():

@@ -50,7 +50,6 @@ def test_against_stock_material_articles_and_search_data_are_unchanged(project):
     assert [n for n in articles if stock[n] != ours[n]] == []
     index = "search/search_index.json"
     assert json.loads(stock[index]) == json.loads(ours[index])
-    listing = "category/zhongguoyouzhengkuaidibao.html"   # listings show leads, not whole articles
-    assert len(ours[listing]) < len(stock[listing]) / 2 and b"md-post__action" in ours[listing]
-    assert sorted(n for n in stock if stock[n] != ours[n]) == sorted(
-        n for n in stock if n.endswith(".html") and (n.startswith("category/") or n.startswith("page/")))
+    # No page shows the blog's excerpts any more (category pages are our stable listings,
+    # hooks/edition.py; the blog index is the home page): the whole site is the same.
+    assert [n for n in stock if stock[n] != ours[n]] == []

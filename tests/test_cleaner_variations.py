@@ -34,7 +34,7 @@ FLOORS = {
     "trailing spaces": (314, 321, 490),
     "U+3000 inside lines": (291, 310, 441),
     "U+3000 indents": (293, 302, 416),
-    "Latin/digit runs split": (280, 301, 417),
+    "Latin/digit runs split": (288, 302, 400),
 }
 
 

@@ -245,7 +245,10 @@ class Layout:
             if full and not prefix and self.rng.random() < 0.15 and not any(c.isascii() and c.isalnum() for c in ln):
                 self.out.append(letter_space(ln))
             elif self.var.latin_words:
-                self.out.append(printable_real(ln))
+                line = printable_real(ln)
+                if line.endswith(" -") and self.rng.random() < 0.5:
+                    line = line[:-2] + "-"  # the hyphen of a split word set close, or spaced
+                self.out.append(line)
             else:
                 line = printable(ln)
                 if self.var.ideographic_spaces and self.rng.random() < 0.3:

@@ -18,7 +18,7 @@ from .pages import page_lines
 from .text import non_space
 
 _DATELINE_PARENS = re.compile(r"本报讯（[^（）]*）")
-_SPLIT_WORD = re.compile(r"[A-Za-z]-$")
+_SPLIT_WORD = re.compile(r"[A-Za-z]\s*-$")  # `PD-` or, spaced by the extraction, `PD -`
 
 
 def interpreted_markers(lines: list[str]) -> Counter:

@@ -35,6 +35,7 @@ FLOORS = {
     "U+3000 inside lines": (291, 310, 441),
     "U+3000 indents": (293, 302, 416),
     "Latin/digit runs split": (288, 302, 400),
+    "mixed (all at 30%)": (273, 308, 530),
 }
 
 

@@ -38,6 +38,12 @@ PUNCT_FULL_SHARE = 0.3
 SENTENCE_END = ("。", "。", "。", "！", "；")
 
 
+def takes(rng: random.Random, var: "Variation") -> bool:
+    """Whether an article takes a departure (no draw when every article does: the batches
+    measured before `share` existed stay the same)."""
+    return var.share >= 1.0 or rng.random() < var.share
+
+
 def name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
@@ -74,6 +80,7 @@ class Variation:
     ideographic_spaces: bool = False  # U+3000 inside body lines
     ideographic_indents: bool = False  # a paragraph's first line opens with two U+3000
     latin_words: bool = False  # Latin words and numbers in the text, split across lines
+    share: float = 1.0  # chance that an article takes each headline/byline departure
 
 
 VARIATIONS = {
@@ -92,6 +99,10 @@ VARIATIONS = {
     "U+3000 inside lines": Variation(ideographic_spaces=True),
     "U+3000 indents": Variation(ideographic_indents=True),
     "Latin/digit runs split": Variation(latin_words=True),
+    "mixed (all at 30%)": Variation(text_cols=(8, 24), full_last_lines=True, three_line_titles=True,
+                                    subtitles=True, kickers=True, box_bylines=True, blank_lines=True,
+                                    trailing_spaces=True, ideographic_spaces=True, latin_words=True,
+                                    share=0.3),
 }
 BASE = VARIATIONS["base"]
 LATIN = ("EMS", "APP", "CRM", "PDCA", "N95", "5G", "KPI", "GDP", "ERP", "Logistics")
@@ -266,12 +277,12 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool, var: Variat
         spec.title = ["".join(title_words)]
         if rng.random() < 0.3 and kind != "photo":
             spec.title.append(rng.choice(topic) + rng.choice(WORDS) + rng.choice(WORDS) + rng.choice(WORDS))
-        if var.three_line_titles and kind != "photo":
+        if var.three_line_titles and kind != "photo" and takes(rng, var):
             while len(spec.title) < 3:
                 spec.title.append(rng.choice(topic) + rng.choice(WORDS) + rng.choice(WORDS))
-        if (rng.random() < 0.2 and kind == "feature") or (var.subtitles and kind not in ("photo", "continuation")):
+        if (rng.random() < 0.2 and kind == "feature") or (var.subtitles and kind not in ("photo", "continuation") and takes(rng, var)):
             spec.subtitle = rng.choice(topic) + "".join(rng.choice(WORDS) for _ in range(4)) + "纪实"
-        if (rng.random() < 0.15 and kind in ("feature", "news")) or (var.kickers and kind not in ("photo", "continuation")):
+        if (rng.random() < 0.15 and kind in ("feature", "news")) or (var.kickers and kind not in ("photo", "continuation") and takes(rng, var)):
             spec.kicker = rng.choice(WORDS) + rng.choice(WORDS) + "·" + rng.choice(WORDS) + rng.choice(WORDS)
     if kind == "photo":
         spec.captions = [paragraph(rng, topic, (2, 3), var)]
@@ -313,7 +324,7 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool, var: Variat
         while n in taken:  # the reporter of a byline does not sign the item again
             n = name(rng)
         spec.signature[k] = n
-    if var.box_bylines and kind != "continuation" and rng.random() < 0.7:
+    if var.box_bylines and kind != "continuation" and rng.random() < 0.7 * var.share:
         # `□文/图 Name` stands for a signature and for a 本报讯 byline
         spec.box_byline, spec.signature, spec.byline, spec.spaced_byline = name(rng), [], None, False
         spec.dateline = False

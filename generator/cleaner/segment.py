@@ -24,6 +24,8 @@ SUBTITLE_DASH = "——"
 SHORT_FIRST_LINE = 3.0
 """An indented first line is two ems short of its column, one more for a line break moved
 by kinsoku; a line shorter still (after its Latin runs and marks are allowed for) is not one."""
+INDENT = 2.0
+"""A paragraph's first line is set two ems in."""
 INDENT_SEEN = 1.5
 """A paragraph's first line is this much narrower than the full line under it (two ems,
 less a compressed mark or two)."""
@@ -321,7 +323,8 @@ class PageReader:
         if any(t.startswith("——") or "·" in t for t in texts) or len(self.pending) > 2:
             return False
         before, after = self.column_before(), self.width_of_following(i - 1)
-        if before and after and abs(before - after) >= WIDTH_JUMP:
+        # the text under a subheading opens with an indented line: read it either way
+        if before and after and min(abs(before - after), abs(before - after - INDENT)) >= WIDTH_JUMP:
             return False
         return True
 

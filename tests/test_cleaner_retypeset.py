@@ -10,8 +10,8 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 243  # of 280
-TITLES_RIGHT = 256  # of 280
+ARTICLES_RIGHT = 245  # of 280
+TITLES_RIGHT = 258  # of 280
 BREAKS_RIGHT = 1236  # of 1240
 BREAKS_SPURIOUS_AT_MOST = 12
 WARNING_PRECISION = 0.85  # share of warned articles that are indeed wrong

@@ -275,7 +275,10 @@ class Attributor:
             if g.before != di and g.after != di:
                 bonus -= H.JUMP_ELSEWHERE  # a jump text's headline stands next to it
             elif g.before == di:
-                bonus += H.JUMP_BONUS * (1.0 if g.after is None or not first_chunk else H.JUMP_FIRST)
+                # a group's first lines may head the text they follow: the jump's claim on
+                # them is half fixed, half in proportion to their share of the group (the
+                # claim of the text they follow is all in proportion)
+                bonus += H.JUMP_BONUS * (1.0 if g.after is None or not first_chunk else H.JUMP_FIRST * (1 + share) / 2)
         return bonus
 
     @staticmethod

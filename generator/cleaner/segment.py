@@ -223,7 +223,7 @@ class PageReader:
             return False  # shorter than an indented first line of the column that follows
         if first.terminal:  # a two-line paragraph: its indented first line may be narrower
             indent = 2.6 + _fuzz(first.raw) if _has_inner_clause(ln.raw) else 0.0
-            return ln.width >= first.width - indent and ln.width >= 8
+            return ln.width >= first.width - indent
         if not (first.width - 4.5 <= ln.width <= first.width + 0.5 + _fuzz(ln.raw)) and not first.spaced:
             return False
         if len(following) == 2 and following[1].terminal and not first.spaced \

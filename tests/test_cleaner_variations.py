@@ -27,7 +27,7 @@ FLOORS = {
     "many short briefs": (867, 902, 424),
     "full-width last lines": (279, 293, 485),
     "three-line titles": (315, 327, 476),
-    "—— subtitles": (307, 324, 481),
+    "—— subtitles": (307, 324, 482),
     "kickers": (300, 313, 456),
     "□文/图 bylines": (279, 299, 465),
     "blank lines 0-2": (311, 323, 449),

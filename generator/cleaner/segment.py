@@ -190,8 +190,10 @@ class PageReader:
         if ln.raw.startswith(SUBTITLE_DASH) and not _has_inner_clause(ln.raw):
             return True  # `——…` without a mark of running text: a subtitle, however wide
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
-        if nxt is None or not self._is_plain(nxt):
+        if nxt is None:
             return True
+        if not self._is_plain(nxt):
+            return not self.runs_into_signed_text(ln, nxt)
         fresh = self.cur is not None and not self.cur.closed and not self.cur.parts and not self.pending
         if (self.cur is None or self.cur.closed or fresh) and _has_inner_clause(ln.raw):
             return not self.opens_article(i)  # the closed article's column says nothing here
@@ -203,6 +205,15 @@ class PageReader:
         if self.cur is None or self.cur.closed:
             return not self.opens_article(i)
         return False
+
+    def runs_into_signed_text(self, ln: Line, nxt: Line) -> bool:
+        """A line of running text (a clause mark inside, as wide as the column) whose
+        sentence ends on the next line, before that line's signature or credit."""
+        head = (F.split_signature(nxt.raw) or F.split_credit(nxt.raw) or ("",))[0]
+        if not head or not ends_with_terminal(head) or not _has_inner_clause(ln.raw):
+            return False
+        column = self.column_before()
+        return not column or ln.width + SHORT_FIRST_LINE + _fuzz(ln.raw) >= column
 
     def opens_article(self, i: int) -> bool:
         """After a finished article, only a line followed by a steady column starts the next."""

@@ -318,7 +318,7 @@ def _calendar_day(day: int, issue: Optional[IssueInfo]) -> dict:
             "title": issue_label(issue.date, issue.number) if issue else None}
 
 
-# ---------------------------------------------------------------- sections and tags
+# ---------------------------------------------------------------- sections, tags and categories
 #
 # Stable pagination. Listings are numbered FROM THE OLDEST, so a listing page, once
 # written, keeps listing the same articles when newer ones arrive (an editor's push
@@ -338,8 +338,8 @@ def _calendar_day(day: int, issue: Optional[IssueInfo]) -> dict:
 
 @dataclass
 class ListingPage:
-    """One page of a newest-first listing (a section or a tag): the landing page
-    (`number` None) or archive page `number` counted from the oldest (see above)."""
+    """One page of a newest-first listing (a section, a tag or a blog category): the
+    landing page (`number` None) or archive page `number` counted from the oldest (see above)."""
 
     kind: str            # "section" | "tag" | "category"
     name: str

@@ -1,5 +1,5 @@
 """MkDocs hook: the newspaper structure (issues, pages, past issues, sections, tags,
-home page) and sub-word search. Logic is in generator/edition.py and generator/search.py."""
+category pages drawn as the same stable listings, home page) and sub-word search. Logic is in generator/edition.py and generator/search.py."""
 from pathlib import Path
 
 from material.plugins.blog.structure import Category, Post, View

@@ -14,6 +14,7 @@ import pytest
 import score_cleaner as S
 from generator.cleaner import check_conservation, clean_text
 from generator.cleaner import fields as F
+from generator.cleaner.pages import split_pages
 from generator.cleaner.text import join_lines
 from typesetter import VARIATIONS, random_issue
 
@@ -96,3 +97,19 @@ def test_wrapped_dateline_byline_keeps_its_words():
               "水平持续提升。\n\n□李明\n\n网点业务稳定增长\n")
     b = clean_text(spaced, "spaced.txt").pages[0].articles[0]
     assert b.byline == "云南记者 杨晓颖"
+
+
+def test_full_width_indent_opening_a_line_does_not_open_a_page():
+    text = " 动 态\n\n\u3000\u3000邮政网点业务稳定增长，服\n\n务水平持续提升。\n\n□李明\n\n网点业务稳定增长\n"
+    pages = split_pages(text)
+    assert len(pages) == 1 and pages[0].lines[0].raw == "邮政网点业务稳定增长，服"
+
+
+def test_three_headline_lines_before_a_dateline_stay_one_headline():
+    """Even when the dateline's own line already ends a sentence."""
+    text = (" 动 态\n\n本报讯 邮政网点业务稳定增长，服\n\n务水平持续提升，客户满意度\n\n明显提高。\n\n□李明\n\n"
+            "网点业务\n\n稳定增长\n\n服务水平提升\n\n本报讯 （记者 王伟） 寄递提速。物流\n\n体系建设加快推进，快递进村\n\n"
+            "覆盖率不断提高。\n\n□张强\n\n寄递物流体系建设\n")
+    first, second = clean_text(text, "three.txt").pages[0].articles
+    assert first.title == "网点业务 稳定增长 服务水平提升" and first.authors == ["李明"]
+    assert second.title == "寄递物流体系建设" and second.byline == "记者 王伟"

@@ -139,7 +139,7 @@ class PageReader:
         signature or credit that closes it."""
         ws = []
         for ln in self.lines[i + 1: i + 7]:
-            if not self._is_plain(ln):
+            if not self._is_plain(ln) or F.BOX in ln.raw:
                 break
             if not ln.terminal:
                 ws.append(ln.width)

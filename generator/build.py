@@ -50,17 +50,21 @@ def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
     for issue in result.issues:
         result.records[issue.key] = [next(records) for _ in issue.files]
     registry = SlugRegistry.load(sources_dir / REGISTRY_FILE)
-    issue_cache = perf.IssueCache.load(sources_dir.resolve().parent / perf.CACHE_DIR, sources_dir / REGISTRY_FILE)
+    issue_cache = perf.IssueCache.load(sources_dir.resolve().parent / perf.CACHE_DIR)
     for issue in result.issues:
         posts_dir = docs_dir / POSTS_DIR / issue.key
         key = issue_cache.key(issue, result.records[issue.key])
         fresh = None if force else issue_cache.fresh(issue.key, key, posts_dir)
         if fresh is not None:
+            for kind, name, fixed in issue_cache.slug_calls(issue.key):
+                registry.slug(kind, name, fixed)
             result.report.unchanged.extend(fresh)
             continue
+        registry.calls = []
         outputs = render_issue(issue, result.records[issue.key], docs_dir, registry)
         write_posts(outputs, force=force, owned_dir=posts_dir, report=result.report)
-        issue_cache.record(issue.key, key, posts_dir, outputs)
+        issue_cache.record(issue.key, key, posts_dir, outputs, registry.calls)
+        registry.calls = None
     registry.save()
     issue_cache.save()
     result.review = review_report([r for recs in result.records.values() for r in recs])

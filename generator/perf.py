@@ -168,20 +168,23 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
 
 class IssueCache:
     """Skips re-rendering an issue whose posts on disk are exactly what the same inputs
-    produced last time: key = digest(generator code, slug registry, manifest, records);
-    the issue is fresh only if that key is unchanged *and* every post file still has the
-    recorded digest and no other post file sits in its folder (hand edits, deletions and
-    stray files all force the normal path, which reports or repairs them)."""
+    produced last time: key = digest(generator code, manifest, records); the issue is
+    fresh only if that key is unchanged *and* every post file still has the recorded
+    digest and no other post file sits in its folder (hand edits, deletions and stray
+    files all force the normal path, which reports or repairs them).
+
+    Posts hold no slugs, so the slug registry is not in the key (a new tag anywhere used
+    to make every issue stale); rendering an issue registers its names, so a skipped
+    issue replays the registrations it made, in the same order (`slug_calls`)."""
 
     def __init__(self, path: Path, code: str, data: Optional[dict] = None):
         self.path, self.code, self.data = Path(path), code, data or {}
 
     @classmethod
-    def load(cls, cache_dir: Path, registry_file: Path) -> "IssueCache":
+    def load(cls, cache_dir: Path) -> "IssueCache":
         here = Path(__file__).resolve().parent
-        registry = Path(registry_file).read_bytes() if Path(registry_file).is_file() else b""
-        code = digest(code_fingerprint([here / n for n in ("posts.py", "writer.py", "slugs.py", "model.py",
-                                                            "sources.py", "build.py", "__init__.py")]), registry)
+        code = code_fingerprint([here / n for n in ("posts.py", "writer.py", "slugs.py", "model.py",
+                                                    "sources.py", "build.py", "__init__.py")])
         cache = DigestCache.load(Path(cache_dir) / "issues.pickle")
         return cls(Path(cache_dir) / "issues.pickle", code, cache.data)
 
@@ -193,7 +196,7 @@ class IssueCache:
     def fresh(self, issue_key: str, key: str, posts_dir: Path) -> Optional[list[Path]]:
         """The issue's post paths if nothing needs doing, else None."""
         known = self.data.get(issue_key)
-        if not known or known["key"] != key or not posts_dir.is_dir():
+        if not known or known["key"] != key or "slugs" not in known or not posts_dir.is_dir():
             return None
         on_disk = {p.name for p in posts_dir.rglob("*.md")}
         if on_disk != set(known["files"]):
@@ -203,9 +206,13 @@ class IssueCache:
                 return None
         return [posts_dir / name for name in sorted(known["files"])]
 
-    def record(self, issue_key: str, key: str, posts_dir: Path, outputs) -> None:
-        self.data[issue_key] = {"key": key, "files": {
+    def record(self, issue_key: str, key: str, posts_dir: Path, outputs, slug_calls: list) -> None:
+        self.data[issue_key] = {"key": key, "slugs": list(slug_calls), "files": {
             str(Path(path).relative_to(posts_dir)): digest(text.encode("utf-8")) for path, text in outputs}}
+
+    def slug_calls(self, issue_key: str) -> list:
+        """The registry calls (kind, name, fixed) rendering the issue made, in order."""
+        return self.data[issue_key]["slugs"]
 
     def save(self) -> None:
         atomic_write_with(self.path, lambda fh: pickle.dump(self.data, fh, protocol=pickle.HIGHEST_PROTOCOL))

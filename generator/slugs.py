@@ -42,6 +42,7 @@ class SlugRegistry:
         for kind, mapping in (data or {}).items():
             self.data.setdefault(kind, {}).update(mapping or {})
         self.changed = False
+        self.calls: Optional[list] = None      # when a list: every slug() call is noted (IssueCache)
 
     @classmethod
     def load(cls, path: Path) -> "SlugRegistry":
@@ -68,6 +69,8 @@ class SlugRegistry:
         `fixed` pins a slug that must be kept exactly (an old site's category),
         even where our own pinyin would differ.
         """
+        if self.calls is not None:
+            self.calls.append((kind, name, fixed))
         table = self.data.setdefault(kind, {})
         if name in table:
             return table[name]

@@ -282,6 +282,17 @@ def _latin_tokens(text: str) -> set[str]:
     return {w.lower() if w.isascii() else normalize(w) for w in _LATIN.findall(text)}
 
 
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """np.unique for one article's codes, ~3x faster at that size (no hashing pass)."""
+    codes = np.sort(codes)
+    if len(codes) < 2:
+        return codes
+    keep = np.empty(len(codes), dtype=bool)
+    keep[0] = True
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
+
+
 def _doc_codes(docs: list[Doc]) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
     """Per doc: sorted unique codes of all its tokens and of its title tokens; the long-token list.
     Each doc's bigrams are made unique at once, so the repeats of the whole archive are never held."""
@@ -291,7 +302,7 @@ def _doc_codes(docs: list[Doc]) -> tuple[list[np.ndarray], list[np.ndarray], lis
         titled_short, titled_long = _split_tokens(title_tokens(d.title))
         body_short, body_long = _split_tokens(_latin_tokens(d.text))
         vocab.update(titled_long, body_long)
-        raw.append((np.unique(_han_bigram_codes(d.text)), titled_short, body_short, set(titled_long), set(body_long)))
+        raw.append((_sorted_unique(_han_bigram_codes(d.text)), titled_short, body_short, set(titled_long), set(body_long)))
     long_tokens = sorted(vocab)
     long_id = {t: LONG_BASE + i for i, t in enumerate(long_tokens)}
     every, titled = [], []
@@ -299,8 +310,8 @@ def _doc_codes(docs: list[Doc]) -> tuple[list[np.ndarray], list[np.ndarray], lis
         raw[k] = None
         t_codes = np.array(t_short + [long_id[t] for t in t_long], dtype=np.int64)
         b_codes = np.array(b_short + [long_id[t] for t in b_long], dtype=np.int64)
-        every.append(np.unique(np.concatenate([bigram_codes, t_codes, b_codes])))
-        titled.append(np.unique(t_codes))
+        every.append(_sorted_unique(np.concatenate([bigram_codes, t_codes, b_codes])))
+        titled.append(_sorted_unique(t_codes))
     return every, titled, long_tokens
 
 

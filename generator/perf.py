@@ -645,6 +645,7 @@ class ForkedBuild:
 
         from mkdocs.exceptions import PluginError
         waited = time.monotonic()
+        own = waited - self.started
         status = self.status if self.status is not None else os.waitpid(self.pid, 0)[1]
         waited = time.monotonic() - waited
         self.status = status
@@ -675,7 +676,7 @@ class ForkedBuild:
             PreviousSite.current.reused += payload.get("reused", 0)
         logging.getLogger("mkdocs.plugins.perf").info(
             f"perf: second process took {payload.get('seconds', 0):.1f} s for {len(self.pages)} pages; "
-            f"the first waited {waited:.1f} s for it")
+            f"the first took {own:.1f} s for the rest, then waited {waited:.1f} s for it")
 
     def abandon(self) -> None:
         if self.status is not None:

@@ -28,9 +28,9 @@ import shutil
 import tempfile
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 import numpy as np
 
@@ -65,6 +65,8 @@ class Doc:
     section: str
     text: str               # plain text searched (kicker, byline and body)
     lead: str               # preview shown under the title
+    tokens: Optional["DocTokens"] = field(default=None, compare=False, repr=False)
+    """The tokens of title and text when computed already (a cache hit): text may then be empty."""
 
 
 # --- text and tokens ---------------------------------------------------------------
@@ -293,16 +295,43 @@ def _sorted_unique(codes: np.ndarray) -> np.ndarray:
     return codes[keep]
 
 
+@dataclass(frozen=True)
+class DocTokens:
+    """One article's tokens as the builder needs them, independent of the other articles
+    (so a build can keep them from the last one: tokenising is most of the index's cost).
+    Bigrams are packed (first << 16) | second in uint32, half the size of their codes and
+    in the same order."""
+
+    bigrams: bytes                      # sorted unique packed Han bigrams of the text
+    title_short: tuple[int, ...]        # codes of the title's one- and two-character tokens
+    body_short: tuple[int, ...]         # codes of the text's short Latin/digit words
+    title_long: tuple[str, ...]         # longer tokens, sorted
+    body_long: tuple[str, ...]
+
+    def bigram_codes(self) -> np.ndarray:
+        packed = np.frombuffer(self.bigrams, dtype="<u4").astype(np.int64)
+        return ((packed >> 16) << _SHIFT) | (packed & 0xFFFF)
+
+
+def tokens_of(title: str, text: str) -> DocTokens:
+    """The tokens of one article (what `_doc_codes` indexes)."""
+    titled_short, titled_long = _split_tokens(title_tokens(title))
+    body_short, body_long = _split_tokens(_latin_tokens(text))
+    codes = _sorted_unique(_han_bigram_codes(text))
+    packed = ((codes >> _SHIFT) << 16) | (codes & _LOW)
+    return DocTokens(packed.astype("<u4").tobytes(), tuple(titled_short), tuple(body_short),
+                     tuple(sorted(set(titled_long))), tuple(sorted(set(body_long))))
+
+
 def _doc_codes(docs: list[Doc]) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
     """Per doc: sorted unique codes of all its tokens and of its title tokens; the long-token list.
     Each doc's bigrams are made unique at once, so the repeats of the whole archive are never held."""
     raw = []
     vocab: set[str] = set()
     for d in docs:
-        titled_short, titled_long = _split_tokens(title_tokens(d.title))
-        body_short, body_long = _split_tokens(_latin_tokens(d.text))
-        vocab.update(titled_long, body_long)
-        raw.append((_sorted_unique(_han_bigram_codes(d.text)), titled_short, body_short, set(titled_long), set(body_long)))
+        tok = d.tokens if d.tokens is not None else tokens_of(d.title, d.text)
+        vocab.update(tok.title_long, tok.body_long)
+        raw.append((tok.bigram_codes(), list(tok.title_short), list(tok.body_short), tok.title_long, tok.body_long))
     long_tokens = sorted(vocab)
     long_id = {t: LONG_BASE + i for i, t in enumerate(long_tokens)}
     every, titled = [], []
@@ -320,8 +349,19 @@ def _postings(per_doc: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.nda
     lengths = np.fromiter((len(a) for a in per_doc), dtype=np.int64, count=len(per_doc))
     codes = np.concatenate(per_doc) if per_doc else np.zeros(0, np.int64)
     ids = np.repeat(np.arange(len(per_doc), dtype=np.int64), lengths)
-    order = np.argsort(codes, kind="stable")          # stable: ids stay ascending within a code
-    codes, ids = codes[order], ids[order]
+    id_bits = max(1, len(per_doc).bit_length())
+    if len(codes) and int(codes.max()).bit_length() + id_bits <= 63:
+        # code and doc id in one int64, sorted in place: ~2x faster than a stable argsort
+        # and its two gathers (ids stay ascending within a code: they are the low bits)
+        codes <<= id_bits
+        codes |= ids
+        del ids
+        codes.sort()
+        ids = codes & ((1 << id_bits) - 1)
+        codes >>= id_bits
+    else:
+        order = np.argsort(codes, kind="stable")      # stable: ids stay ascending within a code
+        codes, ids = codes[order], ids[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
     return codes[starts], starts, ids
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from material.plugins.blog.structure import Post
 from mkdocs.plugins import event_priority, get_plugin_logger
 
+from generator import perf
 from generator import search_shards as shards
 
 log = get_plugin_logger(__name__)
@@ -30,6 +31,11 @@ def enabled(config) -> bool:
 
 def on_config(config):
     _state["docs"] = {}
+    _state["cache"] = None
+    if enabled(config) and perf.render_caches_enabled():
+        root = Path(config.config_file_path).resolve().parent
+        _state["cache"] = perf.DigestCache.load(root / perf.CACHE_DIR / "search.pickle")
+        _state["salt"] = perf.code_fingerprint([Path(shards.__file__)])
     return config
 
 
@@ -42,9 +48,20 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     if enabled(config) and isinstance(page, Post):
         created = page.config.date.created
+        title = page.title or ""
+        cache, key = _state["cache"], None
+        entry = None
+        if cache is not None:           # an article's tokens and lead depend on its title and HTML only
+            key = perf.digest(_state["salt"], title, html)
+            entry = cache.get(key)
+        if entry is None:
+            text = shards.html_text(html)
+            entry = (shards.lead_of(html), shards.tokens_of(title, text))
+            if cache is not None:
+                cache.put(key, entry)
         _state["docs"][page.url] = shards.Doc(
-            location=page.url, title=page.title or "", date=created.strftime("%Y-%m-%d") if created else "",
-            section=str(page.meta.get("section") or ""), text=shards.html_text(html), lead=shards.lead_of(html))
+            location=page.url, title=title, date=created.strftime("%Y-%m-%d") if created else "",
+            section=str(page.meta.get("section") or ""), text="", lead=entry[0], tokens=entry[1])
     return html
 
 
@@ -72,5 +89,9 @@ def on_post_build(config):
     start = time.perf_counter()
     files = shards.build_files(_state["docs"].values())
     size = shards.write_index(Path(config.site_dir), files)
+    cache = _state.pop("cache", None)
+    if cache is not None:
+        cache.save()
+        log.info(f"search tokens from the cache: {cache.hits} of {cache.hits + cache.misses}")
     log.info(f"search shards: {len(_state['docs'])} articles, {len(files)} files, "
              f"{size / 1e6:.1f} MB in {time.perf_counter() - start:.1f}s")

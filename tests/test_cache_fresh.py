@@ -48,7 +48,11 @@ def cache_use(log: str) -> dict[str, tuple[int, int]]:
     """`{cache: (hits, lookups)}` from the perf hook's log line."""
     line = re.search(r"from the caches: (.*)", log)
     assert line, log[-2000:]
-    return {name: (int(hits), int(total)) for name, hits, total in re.findall(r"(\w+) (\d+) of (\d+)", line.group(1))}
+    use = {name: (int(hits), int(total)) for name, hits, total in re.findall(r"(\w+) (\d+) of (\d+)", line.group(1))}
+    search = re.search(r"search tokens from the cache: (\d+) of (\d+)", log)
+    assert search, log[-2000:]
+    use["search"] = (int(search.group(1)), int(search.group(2)))
+    return use
 
 
 def edit_one_article(root: Path) -> Path:
@@ -92,7 +96,7 @@ def warm_archive(tmp_path_factory) -> Path:
     """The sample archive built once, leaving its caches (copied by each test)."""
     root = small_listing_pages(copy_repo(tmp_path_factory.mktemp("warm")))
     build(root, WARM_ENV)
-    for name in ("records", "frontmatter", "markdown", "excerpts", "pages"):
+    for name in ("records", "frontmatter", "markdown", "excerpts", "pages", "search"):
         assert (root / ".cache" / "perf" / f"{name}.pickle").is_file(), name
     return root
 
@@ -123,6 +127,7 @@ def test_warm_rebuild_after_editing_one_article_equals_a_cold_build(warm_archive
     edit_one_article(warm)
     use = cache_use(build(warm, WARM_ENV))
     assert use["markdown"][0] > 0 and use["pages"][0] > 0, use
+    assert 0 < use["search"][0] < use["search"][1], use      # the edited article was tokenised again
     # No page draws the blog's excerpts any more (category pages are our listings, the home
     # page the edition's), and hooks/edition.py keeps the blog from rendering them anyway:
     # if a Material update renders them again, this says so.
@@ -152,6 +157,7 @@ def test_warm_rebuild_after_a_new_issue_equals_a_cold_build(warm_archive, tmp_pa
     day = push_new_issue(warm)
     use = cache_use(build(warm, WARM_ENV))
     assert use["pages"][0] > 0, use            # the older articles' pages were reused
+    assert use["search"][0] > 0, use           # and their search tokens (the pushed copies' too: same text)
     after = site_files(warm / "site")
     assert f"issue/{day}.html" in after
     assert f'url=issue/{day}.html"'.encode() in after["latest-issue.html"]     # 最新一期 forwards to it

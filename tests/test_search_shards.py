@@ -71,6 +71,34 @@ def test_fast_builder_equals_the_plain_inverted_index():
     assert decoded == ss.invert([ss.doc_tokens(d) for d in ss.order_docs(docs)])
 
 
+def test_tokens_kept_from_the_last_build_give_the_same_files():
+    """A doc carrying its tokens (hooks/search.py's cache hit, text left empty) indexes
+    exactly as the doc with its text: packing bigrams in 32 bits keeps codes and order."""
+    docs = DOCS + [ss.Doc(f"t/{i}.html", f"第{i}期 ＥＭＳ 㐀字", "2020-05-01", "", f"鿿一㐀丁 Ｎ{i} word{i % 5} 国家邮政局", "")
+                   for i in range(120)]
+    carried = [ss.Doc(d.location, d.title, d.date, d.section, "", d.lead, tokens=ss.tokens_of(d.title, d.text))
+               for d in docs]
+    assert ss.build_files(carried) == ss.build_files(docs)
+    tok = ss.tokens_of("", "鿿一㐀丁")
+    assert tok.bigram_codes().tolist() == sorted(ss.short_code(b) for b in ("鿿一", "一㐀", "㐀丁"))
+
+
+@pytest.mark.parametrize("top", [1 << 44, 1 << 62])
+def test_postings_group_doc_ids_by_code_in_order(top):
+    """_postings sorts code and doc id packed in one integer when they fit (top 2**44) and
+    falls back to a stable argsort when not (2**62): both give the plain grouping."""
+    rng = np.random.default_rng(3)
+    per_doc = [np.unique(rng.integers(top - 5000, top, size=int(rng.integers(0, 60)))) for _ in range(700)]
+    codes, starts, ids = ss._postings(per_doc)
+    expected: dict[int, list[int]] = {}
+    for doc, arr in enumerate(per_doc):
+        for code in arr.tolist():
+            expected.setdefault(code, []).append(doc)
+    got = {code: ids[start:end].tolist() for code, start, end in zip(codes.tolist(), starts.tolist(),
+                                                                       np.r_[starts[1:], len(ids)].tolist())}
+    assert list(got) == sorted(expected) and got == expected
+
+
 def test_building_by_code_ranges_gives_the_same_files(monkeypatch):
     """Postings built range by range (bounded memory) equal one pass over every posting."""
     docs = DOCS + [ss.Doc(f"r/{i}.html", f"第{i}期 邮政 EMS{i % 7}", f"2022-02-{i % 28 + 1:02d}", "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from material.plugins.search.plugin import SearchIndex
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from generator import perf
 from generator.build import clean_file
 from generator.errors import InputError
@@ -125,3 +126,42 @@ def test_cleaning_cache_key_covers_the_cleaner_code():
     assert perf.cleaner_fingerprint() == perf.code_fingerprint(
         [here / "cleaner", here / "model.py", here / "sources.py", here / "errors.py", here / "build.py"])
     assert perf.code_fingerprint([here / "cleaner"]) != perf.code_fingerprint([here / "cleaner" / "text.py"])
+
+
+def _blog_with_excerpts(root: Path) -> Path:
+    """A small stock Material blog whose index and category pages list excerpts (ours list
+    none), with authors and categories the blog assigns to each excerpt."""
+    posts = root / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (root / "docs" / "blog" / "index.md").write_text("# 博客\n", encoding="utf-8")
+    (root / "docs" / "blog" / ".authors.yml").write_text(
+        "authors:\n  wang:\n    name: 王记者\n    description: 记者\n    avatar: https://example.org/a.png\n",
+        encoding="utf-8")
+    for i in range(3):
+        (posts / f"p{i}.md").write_text(
+            f"---\ndate: 2022-12-1{i}\nauthors: [wang]\ncategories: [动态{i % 2}]\n---\n\n# 第{i}篇报道\n\n"
+            f"第一段，链接到[另一篇](p{(i + 1) % 3}.md)。\n\n第二段不进摘要。\n", encoding="utf-8")
+    hook = (REPO / "hooks" / "perf.py").as_posix()
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\nuse_directory_urls: false\ntheme:\n  name: material\n  language: zh\n"
+        f"plugins:\n  - blog:\n      blog_dir: blog\n      authors: true\nhooks:\n  - {hook}\n", encoding="utf-8")
+    return root
+
+
+def test_excerpts_set_up_on_first_use_render_as_when_set_up_at_once(tmp_path):
+    """LeadExcerpt defers Material's set-up until an excerpt is used: listings that do render
+    excerpts show the same HTML as with the set-up done at once (caches off), with the
+    authors and categories the blog assigned before the set-up."""
+    sites = {}
+    for caches in ("1", "0"):
+        root = _blog_with_excerpts(tmp_path / f"caches{caches}")
+        proc = run_cli("mkdocs", "build", "--strict", cwd=root, env={perf.RENDER_CACHE_ENV: caches,
+                                                                      "PYTHONPATH": str(REPO)})
+        if caches == "1":
+            assert re.search(r"excerpts \d+ of [1-9]", proc.stderr), proc.stderr    # the lazy path was taken
+        sites[caches] = {p.relative_to(root / "site").as_posix(): p.read_text(encoding="utf-8")
+                         for p in sorted((root / "site" / "blog").rglob("*.html"))}
+    assert sites["1"] == sites["0"]
+    index = sites["1"]["blog/index.html"]
+    assert index.count("第一段") == 3 and "第二段" not in index and "王记者" in index and "动态1" in index
+    assert any(name.startswith("blog/category/") for name in sites["1"])

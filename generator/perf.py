@@ -17,6 +17,7 @@ import os
 import pickle
 import re
 import tempfile
+import time
 import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
@@ -166,12 +167,18 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
     return records
 
 
+STAMP_SETTLE_NS = 2_000_000_000
+"""A post's (size, mtime) stands for its hashed bytes only once its mtime is this much
+older than the check: an edit in the same clock tick as the write cannot hide."""
+
+
 class IssueCache:
     """Skips re-rendering an issue whose posts on disk are exactly what the same inputs
     produced last time: key = digest(generator code, manifest, records); the issue is
     fresh only if that key is unchanged *and* every post file still has the recorded
     digest and no other post file sits in its folder (hand edits, deletions and stray
-    files all force the normal path, which reports or repairs them).
+    files all force the normal path, which reports or repairs them). A post whose
+    (size, mtime) is the one seen when it last hashed right is not read again.
 
     Posts hold no slugs, so the slug registry is not in the key (a new tag anywhere used
     to make every issue stale); rendering an issue registers its names, so a skipped
@@ -201,9 +208,16 @@ class IssueCache:
         on_disk = {p.name for p in posts_dir.rglob("*.md")}
         if on_disk != set(known["files"]):
             return None
+        stamps = known.setdefault("stamps", {})
         for name, want in known["files"].items():
+            st = os.stat(posts_dir / name)
+            stamp = (st.st_size, st.st_mtime_ns)
+            if stamps.get(name) == stamp:
+                continue                    # the bytes we hashed last time (as git's index does)
             if digest((posts_dir / name).read_bytes()) != want:
                 return None
+            if time.time_ns() - st.st_mtime_ns > STAMP_SETTLE_NS:
+                stamps[name] = stamp        # not "racily clean": a later edit changes the stamp
         return [posts_dir / name for name in sorted(known["files"])]
 
     def record(self, issue_key: str, key: str, posts_dir: Path, outputs, slug_calls: list) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Optional
 
 import yaml
-from pypinyin import Style, lazy_pinyin
 
 from generator.errors import InputError
 
@@ -26,6 +25,8 @@ def pinyin_slug(name: str) -> str:
     Syllables are joined without separator, as on the old site; a Latin/digit run
     is kept lowercased; anything else becomes a single `-`.
     """
+    from pypinyin import Style, lazy_pinyin    # 0.2 s to import: most builds look every name up
+
     name = unicodedata.normalize("NFKC", name).strip()
     parts = lazy_pinyin(name, style=Style.NORMAL, errors=lambda s: list(s), v_to_u=False)
     joined = "".join(parts).lower()

@@ -51,3 +51,31 @@ def test_unchanged_issues_are_skipped_and_keep_their_slugs_registered(tmp_path, 
     assert not fourth.report.written and len(fourth.report.unchanged) == len(posts)
     assert registry.read_bytes() == slugs
     assert _posts(docs) == posts
+
+
+def test_a_hand_edit_is_seen_after_the_posts_were_stamped(tmp_path, monkeypatch):
+    """Posts checked once by hash are later trusted by (size, mtime); an edit that keeps the
+    size still changes the mtime, so the issue is rendered again and the edit kept."""
+    from generator import perf
+
+    rendered = []
+    render = build.render_issue
+    monkeypatch.setattr(build, "render_issue", lambda issue, *a, **k: rendered.append(issue.key) or render(issue, *a, **k))
+    monkeypatch.setattr(perf, "STAMP_SETTLE_NS", 0)      # stamp at once (no two-second wait in a test)
+    sources, docs = tmp_path / "sources", tmp_path / "docs"
+    shutil.copytree(REPO / "sources", sources, ignore=shutil.ignore_patterns(REGISTRY_FILE))
+    generate(sources, docs)
+    generate(sources, docs)                               # hashes every post and stamps it
+    cache = perf.IssueCache.load(tmp_path / perf.CACHE_DIR)
+    assert all(len(entry["stamps"]) == len(entry["files"]) for entry in cache.data.values())
+    rendered.clear()
+    assert not generate(sources, docs).report.written and rendered == []     # trusted by stamp
+
+    post = sorted((docs / "posts").rglob("*.md"))[0]
+    text = post.read_text(encoding="utf-8")
+    edited = text.replace("邮", "政", 1)
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    post.write_text(edited, encoding="utf-8")
+    result = generate(sources, docs)
+    assert post.parent.name in rendered and result.report.kept_hand_edited == [post]
+    assert post.read_text(encoding="utf-8") == edited

@@ -31,11 +31,11 @@ def slugify_for(kind: str, root: Path):
 DATELINE_FORMAT = "(GMT+8, Asia/Shanghai, CST) %Y-%m-%d %H:%M:%S"
 
 
-def post_context(meta: dict, created, category_url: str | None, root: Path) -> dict:
+def post_context(meta: dict, created, category_url: str | None, tag_slug) -> dict:
     """What the article layout shows around the Markdown body, as on the old site:
-    the date line, `tags: …` linking to each tag page, and the back links."""
-    slug = slugify_for("tag", root)
-    tags = [{"name": t, "url": f"tag/{slug(t)}.html"} for t in meta.get("tags") or []]
+    the date line, `tags: …` linking to each tag page (`tag_slug`: `slugify_for("tag", root)`,
+    made once a build), and the back links."""
+    tags = [{"name": t, "url": f"tag/{tag_slug(t)}.html"} for t in meta.get("tags") or []]
     first_tag = (meta.get("tags") or [None])[0]
     return {
         "dateline": created.strftime(DATELINE_FORMAT),

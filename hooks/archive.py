@@ -8,8 +8,12 @@ from generator import site as archive_site
 from generator.feed import write_feed
 
 
+_state: dict = {}
+
+
 def on_config(config):
     root = Path(config.config_file_path).parent
+    _state["tag_slug"] = archive_site.slugify_for("tag", root)
     blog = config.plugins.get("material/blog")
     if blog is not None:
         blog.config.categories_slugify = archive_site.slugify_for("category", root)
@@ -39,7 +43,6 @@ def on_post_build(config):
 def on_page_context(context, page, config, nav):
     categories = getattr(page, "categories", None)
     if categories is not None and hasattr(page, "config") and hasattr(page.config, "date"):
-        root = Path(config.config_file_path).parent
         context["archive_post"] = archive_site.post_context(
-            page.meta, page.config.date.created, categories[0].url if categories else None, root)
+            page.meta, page.config.date.created, categories[0].url if categories else None, _state["tag_slug"])
     return context

@@ -91,6 +91,7 @@ def on_nav(nav, config, files):
 def on_env(env, config, files):
     if "caches" in _state:
         from material.plugins.blog.structure import View
+        env.bytecode_cache = perf.template_bytecode_cache(_root(config), env)
         chrome = perf.chrome_fingerprint(config, _state["nav"], [Path(__file__).resolve().parent,
                                                                  Path(perf.__file__).resolve().parent])
         perf.cache_page_templates(env, _state["caches"]["pages"], chrome,

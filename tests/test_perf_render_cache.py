@@ -117,3 +117,27 @@ def test_cached_front_matter_is_what_yaml_gives_and_a_fresh_copy_each_time(tmp_p
 def test_markdown_that_reads_other_files_is_never_cached():
     assert perf.markdown_cache_allowed({"markdown_extensions": ["attr_list", "md_in_html", "toc"]})
     assert not perf.markdown_cache_allowed({"markdown_extensions": ["toc", "pymdownx.snippets"]})
+
+
+def test_compiled_templates_are_kept_per_jinja_syntax_and_recompiled_on_change(tmp_path):
+    """The Jinja bytecode cache: a template whose source changed is compiled again, and an
+    environment with other syntax options (which change the compiled code, not the source)
+    never loads code compiled for another."""
+    import jinja2
+
+    templates = tmp_path / "t"
+    templates.mkdir()
+    (templates / "a.html").write_text("{% if x %}\nyes\n{% endif %}", encoding="utf-8")
+
+    def render(**options) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), **options)
+        env.bytecode_cache = perf.template_bytecode_cache(tmp_path, env)
+        return env.get_template("a.html").render(x=True)
+
+    assert render() == "\nyes\n"
+    folder = Path(perf.template_bytecode_cache(tmp_path, jinja2.Environment()).directory)
+    assert len(list(folder.iterdir())) == 1                        # compiled once, kept
+    assert render() == "\nyes\n"                                   # from the cache
+    assert render(trim_blocks=True) == "yes\n"                     # not the default syntax's code
+    (templates / "a.html").write_text("{% if x %}changed{% endif %}", encoding="utf-8")
+    assert render() == "changed"

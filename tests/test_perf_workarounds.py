@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,44 @@ def test_excerpts_set_up_on_first_use_render_as_when_set_up_at_once(tmp_path):
     index = sites["1"]["blog/index.html"]
     assert index.count("第一段") == 3 and "第二段" not in index and "王记者" in index and "动态1" in index
     assert any(name.startswith("blog/category/") for name in sites["1"])
+
+
+def test_cached_post_settings_equal_materials_validation(tmp_path):
+    """Material validates a PostConfig per post per build; the cached class gives the same
+    post objects (settings, their types, meta) on a miss and on a hit, and leaves settings
+    it cannot cache safely (a `date:` mapping, `links:`) to the stock validation."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs" / "posts", docs / "posts")
+    odd = docs / "posts" / "odd.md"
+    odd.write_text("---\ndate:\n  created: 2022-12-19\n  updated: 2022-12-20\ncategories: [动态]\n"
+                   "links:\n  - 首页: index.md\ndraft: true\n---\n\n# 标题\n", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), "theme": {"name": "material"}})
+    assert config.validate()[0] == []
+    paths = sorted(docs.rglob("*.md"))
+    assert len(paths) > 20
+
+    def posts():
+        return [blog_structure.Post(File(str(p.relative_to(docs)), str(docs), str(tmp_path / "site"), False), config)
+                for p in paths]
+
+    def state(post):
+        return (type(post.config.date).__name__, dict(post.config.date), post.config.date.created,
+                {k: v for k, v in post.config.items() if k != "links"}, post.meta)
+
+    stock = [state(p) for p in posts()]
+    cache = perf.DigestCache(tmp_path / "c.pickle")
+    perf.install_frontmatter_cache(cache)
+    try:
+        missed = [state(p) for p in posts()]
+        puts = len(cache.added)
+        hit = posts()
+        hits = [state(p) for p in hit]
+    finally:
+        perf.uninstall_render_caches()
+    assert blog_structure.PostConfig.__module__.startswith("material")        # uninstalled again
+    assert missed == stock and hits == stock
+    assert puts == len(paths) + len(paths) - 1          # front matter for each; settings for all but odd.md
+    assert [p.config.links for p in hit if p.file.src_uri.endswith("odd.md")][0] is not None

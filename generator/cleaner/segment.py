@@ -13,7 +13,7 @@ from typing import Optional
 
 from . import fields as F
 from .pages import Line, RawPage
-from .paragraphs import best_labelling, facts
+from .paragraphs import INDENT, best_labelling, facts
 from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, join_lines, line_width
 
 WIDTH_JUMP = 3.0
@@ -24,8 +24,6 @@ SUBTITLE_DASH = "——"
 SHORT_FIRST_LINE = 3.0
 """An indented first line is two ems short of its column, one more for a line break moved
 by kinsoku; a line shorter still (after its Latin runs and marks are allowed for) is not one."""
-INDENT = 2.0
-"""A paragraph's first line is set two ems in."""
 INDENT_SEEN = 1.5
 """A paragraph's first line is this much narrower than the full line under it (two ems,
 less a compressed mark or two)."""

@@ -1238,6 +1238,8 @@ def cached_post_config_class(stock, cache: "DigestCache"):
 
     class CachedPostConfig(stock):
         perf_stock = stock
+        _perf_key: Optional[str] = None     # digest of this post's settings, when they can be cached
+        _perf_hit: Optional[bytes] = None   # their validated values from the cache
 
         def __init__(self, config_file_path=None):
             if not blank:
@@ -1248,24 +1250,23 @@ def cached_post_config_class(stock, cache: "DigestCache"):
             self.data = dict(blank["data"])
             self._Config__user_configs = []
             self.config_file_path = config_file_path
-            self._perf_hit = None
 
         def load_dict(self, patch: dict) -> None:
             self._perf_key = None
             if isinstance(patch, dict) and _plain_post_settings(patch):
                 self._perf_key = digest(salt, repr(sorted(patch.items())))
                 self._perf_hit = cache.get(self._perf_key)
-            if self.__dict__.get("_perf_hit") is None:
+            if self._perf_hit is None:
                 stock.__init__(self, self.config_file_path)  # fresh defaults (they are mutable)
             super().load_dict(patch)
 
         def validate(self):
-            if self.__dict__.get("_perf_hit") is not None:
+            if self._perf_hit is not None:
                 data, dates = pickle.loads(self._perf_hit)
                 self.data = {**data, **{k: date_dict(v) for k, v in dates.items()}}
                 return [], []
             failed, warnings = super().validate()
-            if self.__dict__.get("_perf_key") and not failed and not warnings:
+            if self._perf_key and not failed and not warnings:
                 # a DateDict cannot be unpickled (its __getattr__ answers None for __setstate__): kept as dicts
                 dates = {k: dict(v) for k, v in self.data.items() if isinstance(v, date_dict)}
                 data = {k: v for k, v in self.data.items() if k not in dates}

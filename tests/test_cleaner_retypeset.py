@@ -10,12 +10,14 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 245  # of 280
-TITLES_RIGHT = 258  # of 280
+ARTICLES_RIGHT = 247  # of 280
+TITLES_RIGHT = 260  # of 280
 BREAKS_RIGHT = 1236  # of 1240
 BREAKS_SPURIOUS_AT_MOST = 12
-WARNING_PRECISION = 0.85  # share of warned articles that are indeed wrong
-WARNING_RECALL = 0.28  # share of wrong articles that carry a warning
+FALSE_ALARMS = 3  # warned articles that are right (counts, not shares, as in test_properties.py: fixing
+# a warned error must not fail the ratchet; the third is a jump text now read right whose
+# headline attribution was a close call and says so)
+SILENT_ERRORS = 25  # wrong articles that carry no warning (27 before that fix)
 
 
 def test_every_real_article_is_laid_out_every_round():
@@ -34,5 +36,5 @@ def test_retypeset_accuracy_never_falls_below_the_level_reached():
     assert score.titles_right >= TITLES_RIGHT
     assert score.breaks_right >= BREAKS_RIGHT
     assert score.breaks_spurious <= BREAKS_SPURIOUS_AT_MOST
-    assert score.warned_wrong >= WARNING_PRECISION * score.warned
-    assert score.warned_wrong >= WARNING_RECALL * score.wrong
+    assert score.warned - score.warned_wrong <= FALSE_ALARMS
+    assert score.wrong - score.warned_wrong <= SILENT_ERRORS

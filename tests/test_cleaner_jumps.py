@@ -1,0 +1,42 @@
+"""Jump texts (`（上接第N版）`): the headline stands before the jump line, the text after it."""
+from generator.cleaner import clean_text
+
+SIGNED = [
+    "各单位要在加强基层党建工",
+    "作上下功夫，重点抓好组织建设",
+    "和队伍建设。要坚持问题导向，逐",
+    "项研究制定整改措施，建立工作",
+    "台账，做到真改实改。",
+    "□王立新",
+]
+JUMP = [
+    "推进网点转型",
+    "提升服务质效",
+    "（上接第1版）",
+    "会议强调，要扛起“",  # indented first line, cut after an opening quote
+    "网点转型工作”的主体责任。",
+    "“网点转型”是一项",
+    "系统工程，各单位主要领",
+    "导要牢记责任、勇于担当，",
+    "分管领导要认真履行直",
+    "接管理责任，将各项措施",
+    "落到实处。",
+]
+
+
+def page(lines: list[str]) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+def test_text_right_after_a_jump_line_is_its_text_not_a_headline():
+    """The jump's first line ends on an opening quote, short of the column: still its text."""
+    record = clean_text(page(SIGNED + JUMP), "jump.txt").to_dict()
+    arts = record["pages"][0]["articles"]
+    assert [a["kind"] for a in arts] == ["news", "continuation"]
+    signed, jump = arts
+    assert signed["authors"] == ["王立新"] and signed["title"] is None
+    assert jump["continued_from"] == "第1版"
+    assert jump["title"] == "推进网点转型 提升服务质效"
+    assert [b["text"] for b in jump["blocks"]] == [
+        "会议强调，要扛起“网点转型工作”的主体责任。",
+        "“网点转型”是一项系统工程，各单位主要领导要牢记责任、勇于担当，分管领导要认真履行直接管理责任，将各项措施落到实处。"]

@@ -10,8 +10,8 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 247  # of 280
-TITLES_RIGHT = 260  # of 280
+ARTICLES_RIGHT = 250  # of 280
+TITLES_RIGHT = 261  # of 280
 BREAKS_RIGHT = 1236  # of 1240
 BREAKS_SPURIOUS_AT_MOST = 12
 FALSE_ALARMS = 3  # warned articles that are right (counts, not shares, as in test_properties.py: fixing

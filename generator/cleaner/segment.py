@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import fields as F
+from .headlines import OPENERS
 from .pages import Line, RawPage
 from .paragraphs import INDENT, best_labelling, facts
 from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, join_lines, line_width
@@ -181,7 +182,7 @@ class PageReader:
     def is_display(self, i: int) -> bool:
         """A line standing alone at a paragraph boundary: headline or subheading."""
         ln = self.lines[i]
-        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、":
+        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、" + OPENERS:
             return False
         if self.only_display_lines_follow(i) or self.runs_into_opening(i):
             return True  # no text runs on after them: headlines

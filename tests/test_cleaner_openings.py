@@ -1,4 +1,5 @@
-"""Jump texts (`（上接第N版）`): the headline stands before the jump line, the text after it."""
+"""What opens a text: a jump text (`（上接第N版）`) has its headline before the jump line and its
+text after it; a line cut after an opening quote is running text, never a headline."""
 from generator.cleaner import clean_text
 
 SIGNED = [
@@ -40,3 +41,23 @@ def test_text_right_after_a_jump_line_is_its_text_not_a_headline():
     assert [b["text"] for b in jump["blocks"]] == [
         "会议强调，要扛起“网点转型工作”的主体责任。",
         "“网点转型”是一项系统工程，各单位主要领导要牢记责任、勇于担当，分管领导要认真履行直接管理责任，将各项措施落到实处。"]
+
+
+OPENS_ON_A_QUOTE = [
+    "时效是赢得客户信赖的“",  # indented first line, cut after an opening quote
+    "敲门砖”，是快递企业发展的“",
+    "生命线”。今年以来，各地邮政持",
+    "续优化运输线路，全程时限明显",
+    "缩短，客户满意度不断提升。",
+]
+
+
+def test_a_line_ending_on_an_opening_quote_after_a_signed_text_opens_the_next_text():
+    record = clean_text(page(SIGNED + OPENS_ON_A_QUOTE), "quote.txt").to_dict()
+    arts = record["pages"][0]["articles"]
+    assert [a["title"] for a in arts] == [None, None]
+    assert arts[0]["authors"] == ["王立新"]
+    assert [b["text"] for b in arts[1]["blocks"]] == [
+        "时效是赢得客户信赖的“敲门砖”，是快递企业发展的“生命线”。今年以来，各地邮政持续优化运输线路，"
+        "全程时限明显缩短，客户满意度不断提升。"]
+    assert arts[1]["warnings"] == []

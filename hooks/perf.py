@@ -48,6 +48,7 @@ def on_files(files, config):
         salt = perf.markdown_salt(config)
         if perf.markdown_cache_allowed(config):
             perf.install_markdown_cache(_state["caches"]["markdown"], salt)
+            _state["markdown_cached"] = True
         perf.install_lead_excerpts(_state["caches"]["excerpts"], salt)
     return files
 
@@ -81,14 +82,32 @@ def _lead_class(cls):
     return _lead_classes[cls]
 
 
-@event_priority(-100)
+@event_priority(-100)          # last: the pages exist; MkDocs reads and converts them next
 def on_nav(nav, config, files):
     _state["nav"] = nav
+    _state.pop("preconvert", None)
+    if _state.pop("markdown_cached", False) and _state.get("command") == "build" \
+            and threading.active_count() == 1 and perf.worker_count() >= 2:
+        from mkdocs.structure.files import InclusionLevel
+        cache = _state["caches"]["markdown"]
+        pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        if len(pages) >= perf.preconvert_min_pages() and len(cache.data) < len(pages) // 2:  # a cold build
+            _state["preconvert"] = perf.PreConversion.start(pages, config, files, cache)
     return nav
+
+
+def on_pre_page(page, config, files):
+    pre = _state.get("preconvert")
+    if pre is not None and not pre.claim(page):     # the second process has converted it and the rest
+        pre.take(_state["caches"]["markdown"])
+    return page
 
 
 @event_priority(-100)          # last: every page is read and converted, the env is complete
 def on_env(env, config, files):
+    pre = _state.pop("preconvert", None)
+    if pre is not None:
+        pre.take(_state["caches"]["markdown"])
     if "caches" in _state:
         from material.plugins.blog.structure import View
         env.bytecode_cache = perf.template_bytecode_cache(_root(config), env)
@@ -134,6 +153,9 @@ def on_post_template(output, template_name, config):
 
 
 def on_build_error(error):
+    pre = _state.pop("preconvert", None)
+    if pre is not None:
+        pre.abandon()
     fork = _state.pop("fork", None)
     if fork is not None:
         fork.abandon()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,35 @@ def test_against_stock_material_articles_and_search_data_are_unchanged(project):
     # No page shows the blog's excerpts any more (category pages are our stable listings,
     # hooks/edition.py; the blog index is the home page): the whole site is the same.
     assert [n for n in stock if stock[n] != ours[n]] == []
+
+
+def warning_lines(stderr: str) -> list[str]:
+    return sorted(line for line in stderr.splitlines() if line.startswith("WARNING"))
+
+
+def test_markdown_converted_from_both_ends_gives_the_same_site_and_warnings(tmp_path):
+    """A cold build whose second process converts pages from the last one backwards
+    (PreConversion) writes the same site as one process; the parent finds the child's
+    conversions in the cache, and the warnings of the pages the child converted are
+    said once, by the parent, as in one process."""
+    project = copy_repo(tmp_path)
+    run_cli("generator", "build", cwd=project)
+    posts = sorted((project / "docs" / "posts").rglob("*.md"))
+    assert len(posts) >= 20
+    for post in posts:          # every article links to a page that does not exist: one warning each
+        post.write_text(post.read_text(encoding="utf-8") + "\n[旧链接](missing-page.md)\n", encoding="utf-8")
+    one = run_cli("mkdocs", "build", "-d", "site-one", cwd=project, env={"ARCHIVE_WORKERS": "1"})
+    shutil.rmtree(project / ".cache" / "perf", ignore_errors=True)          # cold: nothing converted yet
+    both = run_cli("mkdocs", "build", "-d", "site-both", cwd=project,
+                   env={"ARCHIVE_WORKERS": "2", "ARCHIVE_PRECONVERT_MIN_PAGES": "1",
+                        "ARCHIVE_FORK_MIN_PAGES": "100000"})
+    converted = re.search(r"perf: (\d+) of (\d+) pages converted in a second process in", both.stderr)
+    assert converted and 0 < int(converted[1]) < int(converted[2]), both.stderr[-2000:]
+    hits = re.search(r"from the caches: .*markdown (\d+) of (\d+)", both.stderr)
+    assert hits and int(hits[1]) == int(converted[1])
+    missing = [w for w in warning_lines(one.stderr) if "missing-page.md" in w]
+    assert len(missing) == len(posts)
+    assert warning_lines(both.stderr) == warning_lines(one.stderr)
+    a, b = site_files(project / "site-one"), site_files(project / "site-both")
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []

@@ -563,8 +563,9 @@ class _WarningCapture:
 
 
 RENDER_OVER_CACHED = 2.5      # a page rendered by Jinja costs about this many cached pages
-SHARDS_PER_POST = 0.15        # the parent's search index at the end, per post, in cached pages
-                              # (10,000 posts: ≈2 s cold, the second process 2.5-3 s ahead without it)
+COLD_SHARDS_PER_POST = 0.15   # a cold build's search index at the end of the parent, per post, in
+                              # cached pages (10,000 posts: the second process was 2.5-3 s ahead
+                              # without it; a push is balanced without it, 3.7 s off with it)
 BALANCE_ENV = "ARCHIVE_FORK_BALANCE"   # "0": the second process takes every post
 
 
@@ -580,7 +581,8 @@ def child_pages(files, cached_pages: bool = False) -> list:
     views = [p for p in pages if isinstance(p, View) and not isinstance(p, Post)]
     others = len(pages) - len(posts) - len(views)
     render, post = RENDER_OVER_CACHED, 1.0 if cached_pages else RENDER_OVER_CACHED
-    share = round((others * render + len(posts) * (post + SHARDS_PER_POST) - len(views) * render) / (2 * post))
+    shards = 0.0 if cached_pages else COLD_SHARDS_PER_POST
+    share = round((others * render + len(posts) * (post + shards) - len(views) * render) / (2 * post))
     if os.environ.get(BALANCE_ENV, "1").strip() == "0":
         share = len(posts)                                # every post to the child
     chosen = {id(p) for p in views + posts[:max(0, min(len(posts), share))]}

@@ -589,6 +589,16 @@ def child_pages(files, cached_pages: bool = False) -> list:
     return [p for p in pages if id(p) in chosen]
 
 
+def _kill_child(pid: int, result: Path) -> None:
+    """A build failed: stop a forked child and drop its result file."""
+    try:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    result.unlink(missing_ok=True)
+
+
 class ForkedBuild:
     """MkDocs renders and writes pages one after another on one core. Once every page
     has been read and converted (on_env), a forked child renders and writes the post
@@ -717,14 +727,8 @@ class ForkedBuild:
             f"the first took {own:.1f} s for the rest, then waited {waited:.1f} s for it")
 
     def abandon(self) -> None:
-        if self.status is not None:
-            return
-        try:
-            os.kill(self.pid, 9)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        self.result.unlink(missing_ok=True)
+        if self.status is None:
+            _kill_child(self.pid, self.result)
 
 
 PRECONVERT_MIN_ENV = "ARCHIVE_PRECONVERT_MIN_PAGES"
@@ -836,15 +840,9 @@ class PreConversion:
             f"the first converted the rest in {own:.1f} s, then waited {waited:.1f} s for it")
 
     def abandon(self) -> None:
-        if self.done:
-            return
-        self.done = True
-        try:
-            os.kill(self.pid, 9)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        self.result.unlink(missing_ok=True)
+        if not self.done:
+            self.done = True
+            _kill_child(self.pid, self.result)
 
 
 def preconvert_min_pages() -> int:

@@ -86,3 +86,17 @@ def test_markdown_converted_from_both_ends_gives_the_same_site_and_warnings(tmp_
     a, b = site_files(project / "site-one"), site_files(project / "site-both")
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_a_failed_build_leaves_no_converting_child_behind(tmp_path):
+    """A page MkDocs cannot read stops the build: the converting child is stopped and its
+    result file removed (on_build_error), whichever process met the page first."""
+    project = copy_repo(tmp_path / "project")
+    run_cli("generator", "build", cwd=project)
+    (project / "docs" / "zz-unreadable.md").write_bytes(b"# \xff\xfe\n")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    failed = run_cli("mkdocs", "build", cwd=project, check=False,
+                     env={"ARCHIVE_WORKERS": "2", "ARCHIVE_PRECONVERT_MIN_PAGES": "1", "TMPDIR": str(temp)})
+    assert failed.returncode != 0 and "zz-unreadable.md" in failed.stderr
+    assert list(temp.iterdir()) == []

@@ -589,6 +589,45 @@ def child_pages(files, cached_pages: bool = False) -> list:
     return [p for p in pages if id(p) in chosen]
 
 
+def _fork_child(prefix: str, work: Callable[[], dict]) -> tuple[int, Path]:
+    """Fork a child that runs `work` and pickles what it returns to a temp file (or
+    `{"error": traceback}` with exit status 1), then leaves at once. Returns its pid and
+    that file (read with `_child_result`)."""
+    import logging
+    fd, result = tempfile.mkstemp(prefix=prefix, suffix=".pickle")
+    os.close(fd)
+    for handler in logging.getLogger().handlers + logging.getLogger("mkdocs").handlers:
+        handler.flush()
+    pid = os.fork()
+    if pid == 0:
+        status, payload = 0, {}
+        try:
+            payload = work()
+        except BaseException:                      # noqa: BLE001 - reported by the parent
+            import traceback
+            status, payload = 1, {"error": traceback.format_exc()}
+        try:
+            with open(result, "wb") as fh:            # streamed: no second copy of the pages
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(status)
+    return pid, Path(result)
+
+
+def _child_result(pid: int, result: Path, status: Optional[int] = None) -> tuple[int, dict]:
+    """Wait for a `_fork_child` (unless its exit status is known), read and remove its file."""
+    if status is None:
+        status = os.waitpid(pid, 0)[1]
+    try:
+        payload = {}
+        if result.stat().st_size:
+            with open(result, "rb") as fh:
+                payload = pickle.load(fh)
+    finally:
+        result.unlink(missing_ok=True)
+    return status, payload
+
+
 def _kill_child(pid: int, result: Path) -> None:
     """A build failed: stop a forked child and drop its result file."""
     try:
@@ -641,47 +680,34 @@ class ForkedBuild:
 
         order = [f.src_uri for f in files.documentation_pages()]
         uris = {p.file.src_uri for p in child_pages}
-        fd, result = tempfile.mkstemp(prefix="mkdocs-child-", suffix=".pickle")
-        os.close(fd)
         if entries is not None:
             entries.skip = frozenset(uris)         # the parent indexes them (add_for), not the child
-        for handler in logging.getLogger().handlers + logging.getLogger("mkdocs").handlers:
-            handler.flush()
-        import time
         started = time.monotonic()
-        pid = os.fork()
-        if pid == 0:                                   # child: build, report, leave at once
-            status, payload = 0, {}
-            try:
-                for cache in (caches or {}).values():      # hand back only what the child does
-                    cache.added, cache.hits, cache.misses = {}, 0, 0
-                if PreviousSite.current is not None:
-                    PreviousSite.current.reused = 0
-                warnings = _WarningCapture()
-                for page in child_pages:
-                    build_page(page)
-                for page in child_pages:
-                    validate_page(page)
-                payload = {"pending": dict(segmenter.pending) if segmenter else {},
-                           "used": set(segmenter.cache.used) if segmenter else set(),
-                           "warnings": warnings.records,
-                           "caches": {name: cache.delta() for name, cache in (caches or {}).items()},
-                           "seconds": time.monotonic() - started,
-                           "reused": PreviousSite.current.reused if PreviousSite.current else 0}
-            except BaseException:                      # noqa: BLE001 - reported by the parent
-                import traceback
-                status, payload = 1, {"error": traceback.format_exc()}
-            try:
-                with open(result, "wb") as fh:            # streamed: no second copy of the pages
-                    pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(status)
+
+        def build() -> dict:                           # in the child: build, report
+            for cache in (caches or {}).values():      # hand back only what the child does
+                cache.added, cache.hits, cache.misses = {}, 0, 0
+            if PreviousSite.current is not None:
+                PreviousSite.current.reused = 0
+            warnings = _WarningCapture()
+            for page in child_pages:
+                build_page(page)
+            for page in child_pages:
+                validate_page(page)
+            return {"pending": dict(segmenter.pending) if segmenter else {},
+                    "used": set(segmenter.cache.used) if segmenter else set(),
+                    "warnings": warnings.records,
+                    "caches": {name: cache.delta() for name, cache in (caches or {}).items()},
+                    "seconds": time.monotonic() - started,
+                    "reused": PreviousSite.current.reused if PreviousSite.current else 0}
+
+        pid, result = _fork_child("mkdocs-child-", build)
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({EMPTY_TEMPLATE: ""}), env.loader])
         for page in child_pages:
             page.meta["template"] = EMPTY_TEMPLATE
         logging.getLogger("mkdocs.commands.build").addFilter(_quiet_skipped(uris))
         logging.getLogger("mkdocs.plugins.perf").info(f"perf: {len(uris)} pages built in a second process")
-        fork = cls(pid, Path(result), order, uris, list(child_pages))
+        fork = cls(pid, result, order, uris, list(child_pages))
         fork.caches, fork.started = caches or {}, started
         return fork
 
@@ -689,22 +715,12 @@ class ForkedBuild:
         """Wait for the child and merge what it did; raises if it failed."""
         import logging
 
-        import time
-
         from mkdocs.exceptions import PluginError
         waited = time.monotonic()
         own = waited - self.started
-        status = self.status if self.status is not None else os.waitpid(self.pid, 0)[1]
+        status, payload = _child_result(self.pid, self.result, self.status)
         waited = time.monotonic() - waited
         self.status = status
-        try:
-            if self.result.stat().st_size:
-                with open(self.result, "rb") as fh:
-                    payload = pickle.load(fh)
-            else:
-                payload = {}
-        finally:
-            self.result.unlink(missing_ok=True)
         if status != 0 or "error" in payload:
             raise PluginError(f"page-building child process failed:\n{payload.get('error', f'status {status}')}")
         counters = [h for h in logging.getLogger("mkdocs").handlers if type(h).__name__ == "CountHandler"]
@@ -762,43 +778,31 @@ class PreConversion:
         context = multiprocessing.get_context("fork")
         claims = context.RawArray("q", [0, len(pages)])   # [parent's next page, child's lowest page]
         lock = context.Lock()
-        fd, result = tempfile.mkstemp(prefix="mkdocs-convert-", suffix=".pickle")
-        os.close(fd)
         started = time.monotonic()
-        for handler in logging.getLogger().handlers + logging.getLogger("mkdocs").handlers:
-            handler.flush()
-        pid = os.fork()
-        if pid == 0:                                   # child: convert, hand back the entries, leave
-            status = 0
-            try:
-                for name in ("", "mkdocs"):               # say nothing: the parent replays on its hits
-                    logger = logging.getLogger(name)
-                    for handler in list(logger.handlers):
-                        logger.removeHandler(handler)
-                logging.getLogger("mkdocs").propagate = False
-                cache.added = {}
-                while True:
-                    with lock:
-                        j = claims[1] - 1
-                        if j < claims[0]:
-                            break                         # the parent is there already
-                        claims[1] = j
-                    page = config._current_page = pages[j]
-                    page = config.plugins.on_pre_page(page, config=config, files=files)
-                    page.read_source(config)
-                    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
-                                                                    files=files)
-                    page.render(config, files)
-                payload = {"added": cache.added, "seconds": time.monotonic() - started,
-                           "pages": len(pages) - claims[1]}
-            except BaseException:                      # noqa: BLE001 - the parent converts them itself
-                status, payload = 1, {}
-            try:
-                with open(result, "wb") as fh:
-                    pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(status)
-        return cls(pid, Path(result), pages, claims, lock)
+
+        def convert() -> dict:                         # in the child: convert, hand back the entries
+            for name in ("", "mkdocs"):                   # say nothing: the parent replays on its hits
+                logger = logging.getLogger(name)
+                for handler in list(logger.handlers):
+                    logger.removeHandler(handler)
+            logging.getLogger("mkdocs").propagate = False
+            cache.added = {}
+            while True:
+                with lock:
+                    j = claims[1] - 1
+                    if j < claims[0]:
+                        break                             # the parent is there already
+                    claims[1] = j
+                page = config._current_page = pages[j]
+                page = config.plugins.on_pre_page(page, config=config, files=files)
+                page.read_source(config)
+                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
+                                                                files=files)
+                page.render(config, files)
+            return {"added": cache.added, "seconds": time.monotonic() - started, "pages": len(pages) - claims[1]}
+
+        pid, result = _fork_child("mkdocs-convert-", convert)
+        return cls(pid, result, pages, claims, lock)
 
     def claim(self, page) -> bool:
         """The parent is about to read `page`: True if it converts it itself, False if the
@@ -823,16 +827,9 @@ class PreConversion:
             self.claims[0] = len(self.index)               # whatever the child has not begun stays here
         own = time.monotonic() - self.started
         waited = time.monotonic()
-        status = os.waitpid(self.pid, 0)[1]
+        status, payload = _child_result(self.pid, self.result)
         waited = time.monotonic() - waited
-        payload = {}
-        try:
-            if status == 0 and self.result.stat().st_size:
-                with open(self.result, "rb") as fh:
-                    payload = pickle.load(fh)
-        finally:
-            self.result.unlink(missing_ok=True)
-        added = payload.get("added", {})
+        added = payload.get("added", {}) if status == 0 else {}   # failed: the parent converts them itself
         cache.data.update(added)        # entries only: used and counted when the parent hits them
         logging.getLogger("mkdocs.plugins.perf").info(
             f"perf: {payload.get('pages', 0)} of {len(self.index)} pages converted in a second process"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -100,3 +101,20 @@ def test_a_failed_build_leaves_no_converting_child_behind(tmp_path):
                      env={"ARCHIVE_WORKERS": "2", "ARCHIVE_PRECONVERT_MIN_PAGES": "1", "TMPDIR": str(temp)})
     assert failed.returncode != 0 and "zz-unreadable.md" in failed.stderr
     assert list(temp.iterdir()) == []
+
+
+def test_a_forked_child_hands_back_its_result_or_its_error():
+    """Both children (page building, Markdown conversion) report through one file each."""
+    from generator.perf import _child_result, _fork_child
+
+    pid, result = _fork_child("test-child-", lambda: {"pages": [1, 2, 3]})
+    status, payload = _child_result(pid, result)
+    assert status == 0 and payload == {"pages": [1, 2, 3]} and not result.exists()
+
+    def fails() -> dict:
+        raise ValueError("page 7 cannot be read")
+
+    pid, result = _fork_child("test-child-", fails)
+    status, payload = _child_result(pid, result)
+    assert os.WEXITSTATUS(status) == 1 and "ValueError: page 7 cannot be read" in payload["error"]
+    assert not result.exists()

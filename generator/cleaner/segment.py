@@ -194,9 +194,9 @@ class PageReader:
         if not self._is_plain(nxt):
             return not self.runs_into_signed_text(ln, nxt)
         fresh = self.cur is not None and not self.cur.closed and not self.cur.parts and not self.pending
-        if fresh and self.cur.start == "continuation" and _has_inner_clause(ln.raw):
-            return False  # the jump headline stands before the jump line; text runs on after it
         if (self.cur is None or self.cur.closed or fresh) and _has_inner_clause(ln.raw):
+            if fresh and self.cur.start == "continuation":
+                return False  # the jump headline stands before the jump line; text runs on after it
             return not self.opens_article(i)  # the closed article's column says nothing here
         width = self.width_of_following(i)
         if ln.width > width + 1.5 or ln.width + _fuzz(ln.raw) <= width - 3.0:

@@ -1293,6 +1293,11 @@ def install_markdown_cache(cache: "DigestCache", salt: str) -> None:
     Page.render = render
 
 
+def markdown_cache_installed() -> bool:
+    from mkdocs.structure.pages import Page
+    return getattr(Page.render, "perf_cached", False)
+
+
 def install_lead_excerpts(cache: Optional["DigestCache"], salt: str):
     """Material's blog makes `Excerpt`s by the name in its plugin module: make them
     lead excerpts (cached when `cache` is given). Returns the class."""

@@ -48,7 +48,6 @@ def on_files(files, config):
         salt = perf.markdown_salt(config)
         if perf.markdown_cache_allowed(config):
             perf.install_markdown_cache(_state["caches"]["markdown"], salt)
-            _state["markdown_cached"] = True
         perf.install_lead_excerpts(_state["caches"]["excerpts"], salt)
     return files
 
@@ -86,7 +85,7 @@ def _lead_class(cls):
 def on_nav(nav, config, files):
     _state["nav"] = nav
     _state.pop("preconvert", None)
-    if _state.pop("markdown_cached", False) and _state.get("command") == "build" \
+    if "caches" in _state and perf.markdown_cache_installed() and _state.get("command") == "build" \
             and threading.active_count() == 1 and perf.worker_count() >= 2:
         from mkdocs.structure.files import InclusionLevel
         cache = _state["caches"]["markdown"]

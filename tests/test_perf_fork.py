@@ -20,11 +20,16 @@ def site_files(site: Path) -> dict[str, bytes]:
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("perf"))
+def generated_copy(dest: Path) -> Path:
+    """A copy of the project with the sample archive generated (no site built yet)."""
+    root = copy_repo(dest)
     run_cli("generator", "build", cwd=root)
     return root
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return generated_copy(tmp_path_factory.mktemp("perf"))
 
 
 def test_two_process_build_writes_the_same_site_as_one(project):
@@ -66,8 +71,7 @@ def test_markdown_converted_from_both_ends_gives_the_same_site_and_warnings(tmp_
     (PreConversion) writes the same site as one process; the parent finds the child's
     conversions in the cache, and the warnings of the pages the child converted are
     said once, by the parent, as in one process."""
-    project = copy_repo(tmp_path)
-    run_cli("generator", "build", cwd=project)
+    project = generated_copy(tmp_path)
     posts = sorted((project / "docs" / "posts").rglob("*.md"))
     assert len(posts) >= 20
     for post in posts:          # every article links to a page that does not exist: one warning each
@@ -92,8 +96,7 @@ def test_markdown_converted_from_both_ends_gives_the_same_site_and_warnings(tmp_
 def test_a_failed_build_leaves_no_converting_child_behind(tmp_path):
     """A page MkDocs cannot read stops the build: the converting child is stopped and its
     result file removed (on_build_error), whichever process met the page first."""
-    project = copy_repo(tmp_path / "project")
-    run_cli("generator", "build", cwd=project)
+    project = generated_copy(tmp_path / "project")
     (project / "docs" / "zz-unreadable.md").write_bytes(b"# \xff\xfe\n")
     temp = tmp_path / "tmp"
     temp.mkdir()

@@ -46,14 +46,17 @@ def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
     sources_dir, docs_dir = Path(sources_dir), Path(docs_dir)
     result = BuildResult(issues=[i for i in discover_issues(sources_dir) if not only or i.key in only])
     files = [f for issue in result.issues for f in issue.files]
-    records = iter(perf.clean_all(files, sources_dir.resolve().parent / perf.CACHE_DIR))
+    cleaned = iter(perf.clean_all(files, sources_dir.resolve().parent / perf.CACHE_DIR))
+    record_keys = {}
     for issue in result.issues:
-        result.records[issue.key] = [next(records) for _ in issue.files]
+        mine = [next(cleaned) for _ in issue.files]
+        record_keys[issue.key] = [c.key for c in mine]
+        result.records[issue.key] = [c.record for c in mine]
     registry = SlugRegistry.load(sources_dir / REGISTRY_FILE)
     issue_cache = perf.IssueCache.load(sources_dir.resolve().parent / perf.CACHE_DIR)
     for issue in result.issues:
         posts_dir = docs_dir / POSTS_DIR / issue.key
-        key = issue_cache.key(issue, result.records[issue.key])
+        key = issue_cache.key(issue, record_keys[issue.key])
         fresh = None if force else issue_cache.fresh(issue.key, key, posts_dir)
         if fresh is not None:
             for kind, name, fixed in issue_cache.slug_calls(issue.key):

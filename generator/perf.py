@@ -21,9 +21,12 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional, Sequence
 
 from generator.writer import atomic_write_with
+
+if TYPE_CHECKING:
+    from generator.model import SourceRecord
 
 CACHE_DIR = Path(".cache") / "perf"
 WORKERS_ENV = "ARCHIVE_WORKERS"
@@ -119,7 +122,10 @@ class DigestCache:
         self.misses += misses
 
     def save(self) -> None:
+        """Write the entries used since `load()`; nothing when that is what the file holds."""
         kept = {k: v for k, v in self.data.items() if k in self.used}
+        if not self.added and len(kept) == len(self.data) and self.path.exists():
+            return
         atomic_write_with(self.path, lambda fh: pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
     def release(self) -> None:
@@ -146,10 +152,18 @@ def cleaner_fingerprint() -> str:
                              here / "build.py"])
 
 
-def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
-    """SourceRecords of `paths` (same order), cleaning only files whose bytes or cleaner
-    code changed since they were last cleaned, in parallel. Bad input raises exactly
-    what cleaning that file alone raises."""
+class Cleaned(NamedTuple):
+    """A file's record and the key it is cached under: digest(cleaner code, file name,
+    bytes), of which the record is a pure function (so it can stand for the record in
+    other keys: `IssueCache.key`)."""
+    key: str
+    record: "SourceRecord"
+
+
+def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list[Cleaned]:
+    """The records of `paths` (same order) with their keys, cleaning only files whose
+    bytes or cleaner code changed since they were last cleaned, in parallel. Bad input
+    raises exactly what cleaning that file alone raises."""
     from generator.build import clean_file
     from generator.model import SourceRecord
 
@@ -162,7 +176,7 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list:
             clean_file(Path(path))          # raises the real InputError / ConservationError
             raise RuntimeError(f"{path}: cleaning failed in a worker: {value}")
         cache.put(digest(code, Path(path).name, Path(path).read_bytes()), value)
-    records = [SourceRecord.from_dict(cache.data[k]) for k in keys]
+    records = [Cleaned(k, SourceRecord.from_dict(cache.data[k])) for k in keys]
     if cache_dir:
         cache.save()
     return records
@@ -196,10 +210,10 @@ class IssueCache:
         cache = DigestCache.load(Path(cache_dir) / "issues.pickle")
         return cls(Path(cache_dir) / "issues.pickle", code, cache.data)
 
-    def key(self, issue, records) -> str:
+    def key(self, issue, record_keys: Sequence[str]) -> str:
+        """`record_keys`: the `Cleaned.key` of each of the issue's files, in order."""
         manifest = (Path(issue.directory) / "issue.yml").read_bytes() if issue.directory else b""
-        return digest(self.code, issue.key, manifest,
-                      json.dumps([r.to_dict() for r in records], ensure_ascii=False, sort_keys=True))
+        return digest(self.code, issue.key, manifest, *record_keys)
 
     def fresh(self, issue_key: str, key: str, posts_dir: Path) -> Optional[list[Path]]:
         """The issue's post paths if nothing needs doing, else None."""

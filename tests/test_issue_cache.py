@@ -52,6 +52,16 @@ def test_unchanged_issues_are_skipped_and_keep_their_slugs_registered(tmp_path, 
     assert registry.read_bytes() == slugs
     assert _posts(docs) == posts
 
+    # an edited page text re-renders its issue, and only that one (the issue key holds
+    # the cleaned records' keys, not the records)
+    page = sorted(sources.glob("*/*.txt"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("邮政", "邮局", 1), encoding="utf-8")
+    rendered.clear()
+    fifth = generate(sources, docs)
+    assert rendered == [page.parent.name] and fifth.report.written
+    assert any("邮局" in p.read_text(encoding="utf-8") for p in fifth.report.written)
+
 
 def test_a_hand_edit_is_seen_after_the_posts_were_stamped(tmp_path, monkeypatch):
     """Posts checked once by hash are later trusted by (size, mtime); an edit that keeps the

@@ -111,11 +111,13 @@ def test_parallel_cached_cleaning_equals_cleaning_each_file(tmp_path):
         files.append(dst)
     expected = [clean_file(p).to_dict() for p in files]
     cache = tmp_path / "cache"
-    assert [r.to_dict() for r in perf.clean_all(files, cache)] == expected
-    assert [r.to_dict() for r in perf.clean_all(files, cache)] == expected          # from the cache
+    first = perf.clean_all(files, cache)
+    assert [c.record.to_dict() for c in first] == expected
+    assert [c.record.to_dict() for c in perf.clean_all(files, cache)] == expected   # from the cache
     files[0].write_text(files[0].read_text(encoding="utf-8").replace("邮政", "邮局"), encoding="utf-8")
     again = perf.clean_all(files, cache)
-    assert again[0].to_dict() == clean_file(files[0]).to_dict() != expected[0]    # edited file re-cleaned
+    assert again[0].record.to_dict() == clean_file(files[0]).to_dict() != expected[0]   # edited file re-cleaned
+    assert again[0].key != first[0].key and [c.key for c in again[1:]] == [c.key for c in first[1:]]
     files[1].write_bytes(b"\x00\x01binary")
     with pytest.raises(InputError) as err:
         perf.clean_all(files, cache)

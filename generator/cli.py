@@ -66,7 +66,12 @@ def cmd_build(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("clean", "build")
+
+
+def build_parser(extras: bool = True) -> argparse.ArgumentParser:
+    """`extras`: also register the commands of other modules (not needed to run a core
+    command: importing the importer and bundle modules takes a quarter of a second)."""
     parser = argparse.ArgumentParser(prog="python -m generator", description="中国邮政快递报 archive generator")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -81,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite posts edited by hand")
     p.set_defaults(func=cmd_build)
 
-    for register in _extra_commands():
+    for register in _extra_commands() if extras else ():
         register(sub)
     return parser
 
@@ -102,5 +107,6 @@ def _extra_commands():
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(extras=not (argv and argv[0] in CORE_COMMANDS)).parse_args(argv)
     return args.func(args)

@@ -581,14 +581,52 @@ COLD_SHARDS_PER_POST = 0.15   # a cold build's search index at the end of the pa
                               # cached pages (10,000 posts: the second process was 2.5-3 s ahead
                               # without it; a push is balanced without it, 3.7 s off with it)
 BALANCE_ENV = "ARCHIVE_FORK_BALANCE"   # "0": the second process takes every post
+BALANCE_FILE = "fork-balance.json"
+BALANCE_DAMPING = 0.5         # part of the measured gap corrected per build (timings are noisy)
+BALANCE_LIMIT = 0.25          # the correction never moves more than this share of the posts
 
 
-def child_pages(files, cached_pages: bool = False) -> list:
+def split_mode(cached_pages: bool) -> str:
+    return "cached" if cached_pages else "cold"
+
+
+def load_balance(cache_root: Path) -> dict:
+    """The learnt corrections of the split, per mode: a share of the posts to move to the
+    second process (negative: to the first)."""
+    try:
+        data = json.loads((Path(cache_root) / CACHE_DIR / BALANCE_FILE).read_text(encoding="utf-8"))
+        return {k: max(-BALANCE_LIMIT, min(BALANCE_LIMIT, float(v)))
+                for k, v in data.items() if isinstance(v, (int, float))}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def save_balance(cache_root: Path, balance: dict) -> None:
+    path = Path(cache_root) / CACHE_DIR / BALANCE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_with(path, lambda fh: fh.write(json.dumps(balance, sort_keys=True).encode("utf-8")))
+
+
+def corrected_share(share: float, child_seconds: float, parent_seconds: float, child_pages: int,
+                    posts: int) -> float:
+    """The share correction after a build whose second process took `child_seconds` for
+    its `child_pages` pages and whose first took `parent_seconds` for the rest: move half
+    of the gap (damped) at the second process's measured cost per page."""
+    if child_pages <= 0 or posts <= 0 or child_seconds <= 0:
+        return share
+    per_page = child_seconds / child_pages
+    move = (parent_seconds - child_seconds) / 2 / per_page * BALANCE_DAMPING
+    return max(-BALANCE_LIMIT, min(BALANCE_LIMIT, share + move / posts))
+
+
+def child_pages(files, cached_pages: bool = False, correction: float = 0.0) -> list:
     """Pages the second process builds: the blog listings (views) and as many blog posts
     as even out the two processes' work; the parent keeps the other pages (edition
     pages, home …) and the rest of the posts, and builds the search index at the end.
     Nothing in the parent reads the rendered HTML of either. With `cached_pages` (the
-    page cache holds the last build) a post is counted as cheap, listings always render."""
+    page cache holds the last build) a post is counted as cheap, listings always render.
+    The estimate is then moved by `correction` (a share of the posts, learnt from the
+    last builds' timings: `corrected_share`)."""
     from material.plugins.blog.structure import Post, View
     pages = [f.page for f in files.documentation_pages()]
     posts = [p for p in pages if isinstance(p, Post)]
@@ -596,7 +634,8 @@ def child_pages(files, cached_pages: bool = False) -> list:
     others = len(pages) - len(posts) - len(views)
     render, post = RENDER_OVER_CACHED, 1.0 if cached_pages else RENDER_OVER_CACHED
     shards = 0.0 if cached_pages else COLD_SHARDS_PER_POST
-    share = round((others * render + len(posts) * (post + shards) - len(views) * render) / (2 * post))
+    share = round((others * render + len(posts) * (post + shards) - len(views) * render) / (2 * post)
+                  + correction * len(posts))
     if os.environ.get(BALANCE_ENV, "1").strip() == "0":
         share = len(posts)                                # every post to the child
     chosen = {id(p) for p in views + posts[:max(0, min(len(posts), share))]}
@@ -669,6 +708,7 @@ class ForkedBuild:
     status: Optional[int] = None
     caches: dict = {}
     started = 0.0
+    child_seconds = parent_seconds = 0.0     # known after `finish`
 
     def running(self) -> bool:
         if self.status is None:
@@ -752,8 +792,9 @@ class ForkedBuild:
                 self.caches[name].merge(delta)
         if PreviousSite.current is not None:
             PreviousSite.current.reused += payload.get("reused", 0)
+        self.child_seconds, self.parent_seconds = payload.get("seconds", 0.0), own
         logging.getLogger("mkdocs.plugins.perf").info(
-            f"perf: second process took {payload.get('seconds', 0):.1f} s for {len(self.pages)} pages; "
+            f"perf: second process took {self.child_seconds:.1f} s for {len(self.pages)} pages; "
             f"the first took {own:.1f} s for the rest, then waited {waited:.1f} s for it")
 
     def abandon(self) -> None:

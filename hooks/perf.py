@@ -123,12 +123,14 @@ def on_env(env, config, files):
     doc_files = files.documentation_pages()
     nav = _state["nav"]
     level = config.validation.links.anchors
+    mode = perf.split_mode(bool(_state.get("caches") and _state["caches"]["pages"].data))
+    balance = perf.load_balance(_root(config))
     fork = perf.ForkedBuild.start(
-        perf.child_pages(files, cached_pages=bool(_state.get("caches") and _state["caches"]["pages"].data)),
+        perf.child_pages(files, cached_pages=mode == "cached", correction=balance.get(mode, 0.0)),
         lambda page: _build_page(page, config, doc_files, nav, env),
         lambda page: page.validate_anchor_links(files=files, log_level=level),
         env, files, _state.get("entries"), _state.get("segmenter"), _state.get("caches"))
-    _state["fork"] = fork
+    _state["fork"], _state["balance"] = fork, (mode, balance, len(posts))
     _state["templates_left"] = len(config.theme.static_templates) + len(config.extra_templates)
     if _state["templates_left"] == 0:
         _hand_over(fork)
@@ -156,6 +158,7 @@ def on_build_error(error):
     if pre is not None:
         pre.abandon()
     fork = _state.pop("fork", None)
+    _state.pop("balance", None)
     if fork is not None:
         fork.abandon()
     _state.pop("caches", None)                 # keep the last good build's caches
@@ -175,6 +178,10 @@ def on_post_build(config):
         segmenter.resolve(index.entries, busy=fork.running if fork is not None else None)
     if fork is not None:
         fork.finish(entries, segmenter)
+        mode, balance, posts = _state.pop("balance")
+        balance[mode] = perf.corrected_share(balance.get(mode, 0.0), fork.child_seconds, fork.parent_seconds,
+                                             len(fork.pages), posts)
+        perf.save_balance(_root(config), balance)
         if segmenter is not None and segmenter.pending:
             segmenter.resolve(index.entries)
     if segmenter is not None:

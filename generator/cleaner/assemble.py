@@ -8,6 +8,7 @@ from generator.model import Article, Block, Page, SourceRecord
 from . import fields as F
 from . import headlines as H
 from .headlines import document_frequencies, headline_words, split_headline, weighted_grams, word_weight
+from .matching import max_weight_assignment
 from .pages import RawPage
 from .segment import Draft, HeadlineGroup, PageDraft, Part
 from .text import despace, despace_display, join_lines, non_space
@@ -363,6 +364,46 @@ def home_by_content(at: Attributor, lines, titled: set[int]) -> Optional[int]:
     return scored[0][1] if scored[0][0] - runner_up >= H.ORPHAN_MARGIN else None
 
 
+def assignment_total(matrix, matched: dict[int, int]) -> float:
+    return sum(matrix[r][k] for r, k in matched.items())
+
+
+def regret(matrix, matched: dict[int, int], r: int, k: int) -> float:
+    """How much worse the best assignment of a page's headlines gets without the pair
+    (r, k): a small loss means another reading was nearly as good (reported for review)."""
+    best, row = assignment_total(matrix, matched), matrix[r]
+    row[k], kept = None, row[k]
+    try:
+        return best - assignment_total(matrix, max_weight_assignment(matrix))
+    finally:
+        row[k] = kept
+
+
+def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int]) -> list[tuple]:
+    """(score, unit id, article, confidence) for the units that get an article.
+
+    First the pairs the text supports (some of the headline's words are in the article),
+    as one best assignment; a pair's confidence is what the best total loses without it.
+    Then, best pair first, what position alone suggests for the units left (a headline
+    whose words are in no text); confidence: the lead over the unit's next-best article.
+    """
+    matrix = [[None] * len(at.docs) for _ in ranked]
+    for r, lines in enumerate(unit_lines):
+        for score, k in ranked[r]:
+            if score >= H.MIN_SCORE and at.content(lines, k) > 0:
+                matrix[r][k] = score
+    matched = max_weight_assignment(matrix)
+    out = [(matrix[r][k], ids[r], k, regret(matrix, matched, r, k)) for r, k in matched.items()]
+    taken = set(matched.values())
+    for score, r, k in sorted(((s, r, k) for r in range(len(ranked)) if r not in matched
+                               for s, k in ranked[r] if s >= H.MIN_SCORE), key=lambda t: -t[0]):
+        if r not in matched and k not in taken:
+            matched[r] = k
+            taken.add(k)
+            out.append((score, ids[r], k, score - max((s for s, kk in ranked[r] if kk != k), default=0.0)))
+    return out
+
+
 def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -> None:
     """Give each headline to the article it most likely belongs to."""
     at = Attributor(pages)
@@ -371,30 +412,21 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
         for g in pd.groups:
             for c, lines in enumerate(at.chunks(pi, g)):
                 units.append((pi, g, lines, c == 0, is_page_top_rubric(pd, g)))
-    pairs = []
-    for u, (pi, g, lines, first, _) in enumerate(units):
-        scored = at.ranked(pi, g, lines, first)
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        for score, k in scored:
-            pairs.append((score, u, k, score - runner_up))
-    pairs.sort(key=lambda t: -t[0])
+    ranked = [at.ranked(pi, g, lines, first) for pi, g, lines, first, _ in units]
+    chosen = []
+    for rubric in (False, True):            # page-top rubrics (kickers) and headlines, each one per article
+        mine = [u for u, unit in enumerate(units) if unit[4] == rubric]
+        chosen += assign_units(at, [units[u][2] for u in mine], [ranked[u] for u in mine], mine)
+    chosen.sort(key=lambda t: -t[0])
     used_u: set[int] = set()
     titled: set[int] = set()
-    kickered: set[int] = set()
-    for score, u, k, margin in pairs:
+    for score, u, k, confidence in chosen:
         pi, g, lines, first, kicker_only = units[u]
-        if u in used_u or score < H.MIN_SCORE:
-            continue
         a = at.docs[k][2]
         h = split_headline([ln.raw for ln in lines])
         if kicker_only:
-            if k in kickered:
-                continue
             a.kicker = join_kickers(" ".join(x for x in (h.kicker, h.title, h.subtitle) if x), a.kicker)
-            kickered.add(k)
         else:
-            if k in titled:
-                continue
             a.title, a.subtitle = h.title, h.subtitle
             if h.kicker:
                 a.kicker = join_kickers(a.kicker, h.kicker)
@@ -403,7 +435,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
         odd = H.headline_oddity([ln.raw for ln in lines])
         if odd:
             a.warnings.append(f"{odd} (line {lines[0].no})")
-        elif margin < H.UNSURE_MARGIN:
+        elif confidence < H.UNSURE_MARGIN:
             a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
         elif id(g) in at.unsure_cuts and 1 < len(g.lines) <= H.UNSURE_CUT_LINES:
             a.warnings.append(f"headline lines split guessed (line {lines[0].no})")

@@ -368,10 +368,11 @@ def assignment_total(matrix, matched: dict[int, int]) -> float:
     return sum(matrix[r][k] for r, k in matched.items())
 
 
-def regret(matrix, matched: dict[int, int], r: int, k: int) -> float:
-    """How much worse the best assignment of a page's headlines gets without the pair
-    (r, k): a small loss means another reading was nearly as good (reported for review)."""
-    best, row = assignment_total(matrix, matched), matrix[r]
+def regret(matrix, best: float, r: int, k: int) -> float:
+    """How much worse the best assignment (total `best`) of a page's headlines gets
+    without the pair (r, k): a small loss means another reading was nearly as good
+    (reported for review)."""
+    row = matrix[r]
     row[k], kept = None, row[k]
     try:
         return best - assignment_total(matrix, max_weight_assignment(matrix))
@@ -393,7 +394,8 @@ def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int])
             if score >= H.MIN_SCORE and at.content(lines, k) > 0:
                 matrix[r][k] = score
     matched = max_weight_assignment(matrix)
-    out = [(matrix[r][k], ids[r], k, regret(matrix, matched, r, k)) for r, k in matched.items()]
+    best = assignment_total(matrix, matched)
+    out = [(matrix[r][k], ids[r], k, regret(matrix, best, r, k)) for r, k in matched.items()]
     taken = set(matched.values())
     for score, r, k in sorted(((s, r, k) for r in range(len(ranked)) if r not in matched
                                for s, k in ranked[r] if s >= H.MIN_SCORE), key=lambda t: -t[0]):

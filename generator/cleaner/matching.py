@@ -20,7 +20,7 @@ def max_weight_assignment(scores: Sequence[Sequence[Optional[float]]]) -> dict[i
     rows = len(scores)
     if rows == 0:
         return {}
-    cols = len(scores[0]) if rows else 0
+    cols = len(scores[0])
     width = cols + rows                                  # one way to stay unassigned per row
     cost = [[(-s if s is not None else FORBIDDEN) for s in row] + [0.0] * rows for row in scores]
     # e-maxx's Hungarian algorithm, 1-based potentials, rows <= width

@@ -8,7 +8,7 @@ from generator.model import Article, Block, Page, SourceRecord
 from . import fields as F
 from . import headlines as H
 from .headlines import document_frequencies, headline_words, split_headline, weighted_grams, word_weight
-from .matching import max_weight_assignment
+from .matching import in_order_assignment, max_weight_assignment
 from .pages import RawPage
 from .segment import Draft, HeadlineGroup, PageDraft, Part
 from .text import despace, despace_display, join_lines, non_space
@@ -349,9 +349,43 @@ class Attributor:
         return best_cut
 
 
+def give_headline(a: Article, lines) -> None:
+    """Headline lines -> the article's title and subtitle; a kicker among them joins its own."""
+    h = split_headline([ln.raw for ln in lines])
+    a.title, a.subtitle = h.title, h.subtitle
+    if h.kicker:
+        a.kicker = join_kickers(a.kicker, h.kicker)
+
+
 def join_kickers(first: Optional[str], second: Optional[str]) -> Optional[str]:
     """A page-top rubric and a headline's own kicker both stay (nothing printed is lost)."""
     return " ".join(x for x in (first, second) if x) or None
+
+
+def home_by_order(at: Attributor, units: list, home_of: dict[int, int], u: int,
+                  titled: set[int]) -> Optional[int]:
+    """An untitled article for a headline whose words are in no text, from the headlines
+    printed after it in the same run: a run collected after its texts heads them in printed
+    order, so it heads the nearest untitled text printed before the run whose article comes
+    before the next headline's (and after the previous headline's, if known)."""
+    pi, g = units[u][0], units[u][1]
+    run = [v for v, unit in enumerate(units) if unit[1] is g and not unit[4]]
+    before = [home_of[v] for v in run if v < u and v in home_of]
+    after = [home_of[v] for v in run if v > u and v in home_of]
+    if not after or g.after is None:
+        return None
+    low = before[-1] if before else -1
+    free = [k for k in range(low + 1, after[0]) if k not in titled and at.docs[k][0] == pi
+            and at.docs[k][1] <= g.after and not at.docs[k][2].title]
+    return free[-1] if free else None
+
+
+def next_to_run(units: list, home_of: dict[int, int], u: int, k: int) -> bool:
+    """Whether article k comes right before the article of the headline printed right
+    after headline u in its run: then printed order leaves no other reading."""
+    run = [v for v, unit in enumerate(units) if unit[1] is units[u][1] and not unit[4]]
+    nxt = run.index(u) + 1
+    return nxt < len(run) and home_of.get(run[nxt]) == k + 1
 
 
 def home_by_content(at: Attributor, lines, titled: set[int]) -> Optional[int]:
@@ -368,20 +402,50 @@ def assignment_total(matrix, matched: dict[int, int]) -> float:
     return sum(matrix[r][k] for r, k in matched.items())
 
 
-def regret(matrix, best: float, r: int, k: int) -> float:
-    """How much worse the best assignment (total `best`) of a page's headlines gets
-    without the pair (r, k): a small loss means another reading was nearly as good
-    (reported for review)."""
+def regret(matrix, best: float, r: int, k: int, solve=max_weight_assignment) -> float:
+    """How much worse the best assignment (total `best`, found by `solve`) of a page's
+    headlines gets without the pair (r, k): a small loss means another reading was nearly
+    as good (reported for review)."""
     row = matrix[r]
     row[k], kept = None, row[k]
     try:
-        return best - assignment_total(matrix, max_weight_assignment(matrix))
+        return best - assignment_total(matrix, solve(matrix))
     finally:
         row[k] = kept
 
 
-def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int]) -> list[tuple]:
-    """(score, unit id, article, confidence) for the units that get an article.
+def keep_printed_order(matrix, matched: dict[int, int], runs: list) -> dict[int, int]:
+    """Headlines printed in one run (a group cut into several) head their articles in the
+    order they are printed: a run collected at a page's end lists its articles' headlines
+    in reading order. Where the best assignment crosses two of them (a headline sharing
+    words with the next article's text while its own text shares none), the run's rows are
+    assigned again, in order, to the articles the other rows leave free."""
+    rows_of: dict = {}
+    for r, run in enumerate(runs):
+        rows_of.setdefault(run, []).append(r)
+    out = dict(matched)
+    for rows in rows_of.values():
+        cols = [out[r] for r in rows if r in out]
+        if all(a < b for a, b in zip(cols, cols[1:])):
+            continue
+        for r in rows:
+            out.pop(r, None)
+        taken = set(out.values())
+        free = [k for k in range(len(matrix[0])) if k not in taken]
+        sub = [[matrix[r][k] for k in free] for r in rows]
+        for i, j in in_order_assignment(sub).items():
+            out[rows[i]] = free[j]
+    return out
+
+
+def in_printed_order(matched: dict[int, int], runs: list, r: int, k: int) -> bool:
+    """Whether row r heading article k keeps its run's headlines in printed order."""
+    return all((q < r) == (c < k) for q, c in matched.items() if runs[q] == runs[r])
+
+
+def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int], runs: list) -> list[tuple]:
+    """(score, unit id, article, confidence) for the units that get an article; units of
+    one printed run (same `runs` key) head their articles in printed order.
 
     First the pairs the text supports (some of the headline's words are in the article),
     as one best assignment; a pair's confidence is what the best total loses without it.
@@ -393,13 +457,16 @@ def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int])
         for score, k in ranked[r]:
             if score >= H.MIN_SCORE and at.content(lines, k) > 0:
                 matrix[r][k] = score
-    matched = max_weight_assignment(matrix)
+    def solve(m):
+        return keep_printed_order(m, max_weight_assignment(m), runs)
+
+    matched = solve(matrix)
     best = assignment_total(matrix, matched)
-    out = [(matrix[r][k], ids[r], k, regret(matrix, best, r, k)) for r, k in matched.items()]
+    out = [(matrix[r][k], ids[r], k, regret(matrix, best, r, k, solve)) for r, k in matched.items()]
     taken = set(matched.values())
     for score, r, k in sorted(((s, r, k) for r in range(len(ranked)) if r not in matched
                                for s, k in ranked[r] if s >= H.MIN_SCORE), key=lambda t: -t[0]):
-        if r not in matched and k not in taken:
+        if r not in matched and k not in taken and in_printed_order(matched, runs, r, k):
             matched[r] = k
             taken.add(k)
             out.append((score, ids[r], k, score - max((s for s, kk in ranked[r] if kk != k), default=0.0)))
@@ -418,20 +485,20 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
     chosen = []
     for rubric in (False, True):            # page-top rubrics (kickers) and headlines, each one per article
         mine = [u for u, unit in enumerate(units) if unit[4] == rubric]
-        chosen += assign_units(at, [units[u][2] for u in mine], [ranked[u] for u in mine], mine)
+        # a run's headlines keep printed order; page-top rubrics are stacked, not in order
+        runs = [u if rubric else id(units[u][1]) for u in mine]
+        chosen += assign_units(at, [units[u][2] for u in mine], [ranked[u] for u in mine], mine, runs)
     chosen.sort(key=lambda t: -t[0])
     used_u: set[int] = set()
     titled: set[int] = set()
     for score, u, k, confidence in chosen:
         pi, g, lines, first, kicker_only = units[u]
         a = at.docs[k][2]
-        h = split_headline([ln.raw for ln in lines])
         if kicker_only:
+            h = split_headline([ln.raw for ln in lines])
             a.kicker = join_kickers(" ".join(x for x in (h.kicker, h.title, h.subtitle) if x), a.kicker)
         else:
-            a.title, a.subtitle = h.title, h.subtitle
-            if h.kicker:
-                a.kicker = join_kickers(a.kicker, h.kicker)
+            give_headline(a, lines)
             titled.add(k)
         used_u.add(u)
         odd = H.headline_oddity([ln.raw for ln in lines])
@@ -441,16 +508,26 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
             a.warnings.append(f"headline attribution uncertain (line {lines[0].no})")
         elif id(g) in at.unsure_cuts and 1 < len(g.lines) <= H.UNSURE_CUT_LINES:
             a.warnings.append(f"headline lines split guessed (line {lines[0].no})")
+    home_of = {u: k for _, u, k, _ in chosen}
+    for u, (pi, g, lines, first, kicker_only) in enumerate(units):
+        if u in used_u or kicker_only:
+            continue
+        k = home_by_order(at, units, home_of, u, titled)
+        if k is not None:  # a run of headlines heads its articles in printed order
+            a = at.docs[k][2]
+            give_headline(a, lines)
+            titled.add(k)
+            used_u.add(u)
+            home_of[u] = k
+            if not next_to_run(units, home_of, u, k):
+                a.warnings.append(f"headline attributed by printed order (line {lines[0].no})")
     for u, (pi, g, lines, first, kicker_only) in enumerate(units):
         if u in used_u or kicker_only:
             continue
         k = home_by_content(at, lines, titled)
         if k is not None:  # e.g. a headline printed on the next page, after unrelated texts
             a = at.docs[k][2]
-            h = split_headline([ln.raw for ln in lines])
-            a.title, a.subtitle = h.title, h.subtitle
-            if h.kicker:
-                a.kicker = join_kickers(a.kicker, h.kicker)
+            give_headline(a, lines)
             titled.add(k)
             used_u.add(u)
             a.warnings.append(f"headline attributed by content alone (line {lines[0].no})")

@@ -60,3 +60,32 @@ def max_weight_assignment(scores: Sequence[Sequence[Optional[float]]]) -> dict[i
         if i and scores[i - 1][j - 1] is not None:
             out[i - 1] = j - 1
     return out
+
+
+def in_order_assignment(scores: Sequence[Sequence[Optional[float]]]) -> dict[int, int]:
+    """Rows to columns keeping their order (row i before row j => column of i before
+    column of j), each column used at most once, maximising the sum of the chosen scores;
+    `None` marks a pair that may not be chosen, and a row may stay unassigned. For the
+    headlines of one printed run: they head their articles in the order they are printed.
+    Dynamic programming: best[i][c] is the best total of rows i.. over columns c.."""
+    rows = len(scores)
+    if rows == 0:
+        return {}
+    cols = len(scores[0])
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for c in range(cols - 1, -1, -1):
+            s = scores[i][c]
+            best[i][c] = max(best[i + 1][c], best[i][c + 1],
+                             s + best[i + 1][c + 1] if s is not None else float("-inf"))
+    out, i, c = {}, 0, 0
+    while i < rows and c < cols:
+        s = scores[i][c]
+        if s is not None and best[i][c] == s + best[i + 1][c + 1]:
+            out[i] = c
+            i, c = i + 1, c + 1
+        elif best[i][c] == best[i][c + 1]:
+            c += 1
+        else:
+            i += 1
+    return out

@@ -123,10 +123,11 @@ def on_env(env, config, files):
     doc_files = files.documentation_pages()
     nav = _state["nav"]
     level = config.validation.links.anchors
-    mode = perf.split_mode(bool(_state.get("caches") and _state["caches"]["pages"].data))
+    cached_pages = bool(_state.get("caches") and _state["caches"]["pages"].data)
+    mode = perf.split_mode(cached_pages)
     balance = perf.load_balance(_root(config))
     fork = perf.ForkedBuild.start(
-        perf.child_pages(files, cached_pages=mode == "cached", correction=balance.get(mode, 0.0)),
+        perf.child_pages(files, cached_pages=cached_pages, correction=balance.get(mode, 0.0)),
         lambda page: _build_page(page, config, doc_files, nav, env),
         lambda page: page.validate_anchor_links(files=files, log_level=level),
         env, files, _state.get("entries"), _state.get("segmenter"), _state.get("caches"))

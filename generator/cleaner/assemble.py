@@ -402,7 +402,7 @@ def assignment_total(matrix, matched: dict[int, int]) -> float:
     return sum(matrix[r][k] for r, k in matched.items())
 
 
-def regret(matrix, best: float, r: int, k: int, solve=max_weight_assignment) -> float:
+def regret(matrix, best: float, r: int, k: int, solve) -> float:
     """How much worse the best assignment (total `best`, found by `solve`) of a page's
     headlines gets without the pair (r, k): a small loss means another reading was nearly
     as good (reported for review)."""
@@ -457,6 +457,7 @@ def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int],
         for score, k in ranked[r]:
             if score >= H.MIN_SCORE and at.content(lines, k) > 0:
                 matrix[r][k] = score
+
     def solve(m):
         return keep_printed_order(m, max_weight_assignment(m), runs)
 

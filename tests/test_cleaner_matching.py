@@ -137,3 +137,47 @@ def test_headlines_collected_after_their_texts_head_them_in_printed_order(col):
         ("photo", None, "以赛促学提素质"),
         ("commentary", commentary["kicker"], commentary["title"]),
     ]
+
+
+def headlines_first_page(arts: list[dict], col: int, seed: int) -> str:
+    """The articles laid out one after another at width `col`, each headline printed before
+    its text (the order another extraction gives when headline frames were made first)."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from typesetter import place_real
+
+    rng = random.Random(seed)
+    lines = [" 动 态"]
+    for art in arts:
+        for _try in range(200):   # a draw the layout cannot print raises: draw again
+            try:
+                placed = place_real(rng, art, col, False)
+                break
+            except ValueError:
+                continue
+        else:
+            raise AssertionError(f"{art['title']} cannot be laid out at width {col}")
+        lines += placed.headline + placed.body
+    return "\n\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("col", [11, 13, 15, 17])
+def test_a_page_printing_headlines_before_their_texts_is_read_that_way(col):
+    """Real news and photo items with each headline printed before its text. Read as this
+    paper's usual order (headline after its text), every headline would head the text
+    before it and the first would become a rubric; the groups' words say the page leads."""
+    from generator.cleaner import clean_text
+    from score_cleaner import score_records
+
+    arts = {a["title"]: a for name in ("000_31e643441b05f80e", "004_e229f4dbf49f66f5")
+            for p in json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8"))["pages"]
+            for a in p["articles"] if a["title"]}
+    chosen = [arts[t] for t in ("数据多跑路 群众少跑腿 广州市分公司推出政务邮件“出件外呼”服务",
+                                "教师节的特殊礼物", "新疆邮政克服疫情影响 强化客户管理开发",
+                                "浓情中秋节 欢乐做月饼")]
+    record = clean_text(headlines_first_page(chosen, col, seed=col), "first.txt").to_dict()
+    expected = {"source": "first.txt", "pages": [{"index": 1, "section": "动态", "articles": chosen}]}
+    score = score_records(expected, record)
+    assert score.articles_right == len(chosen), score.differences

@@ -42,7 +42,7 @@ def test_generated_pages_conserve_text_and_keep_their_furniture(seed):
 
 # Ratchet on a fixed batch of 300 generated files (see tests/score_cleaner.py for the numbers).
 GENERATED_FILES = 300
-ARTICLES_RIGHT = 912  # of 1004 (headline words occur in the text, punctuation half or full width)
+ARTICLES_RIGHT = 913  # of 1004 (headline words occur in the text, punctuation half or full width)
 TITLES_RIGHT = 957  # of 1004
 BREAKS_RIGHT = 1368  # of 1431
 FALSE_ALARMS = 2  # warned articles that are right (a count, not a share: fixing a warned

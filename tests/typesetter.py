@@ -80,6 +80,7 @@ class Variation:
     ideographic_spaces: bool = False  # U+3000 inside body lines
     ideographic_indents: bool = False  # a paragraph's first line opens with two U+3000
     latin_words: bool = False  # Latin words and numbers in the text, split across lines
+    headlines_first: bool = False  # a headline printed before its text, not after it
     share: float = 1.0  # chance that an article takes each headline/byline departure
 
 
@@ -99,6 +100,7 @@ VARIATIONS = {
     "U+3000 inside lines": Variation(ideographic_spaces=True),
     "U+3000 indents": Variation(ideographic_indents=True),
     "Latin/digit runs split": Variation(latin_words=True),
+    "headlines before texts": Variation(headlines_first=True),
     "mixed (all at 30%)": Variation(text_cols=(8, 24), full_last_lines=True, three_line_titles=True,
                                     subtitles=True, kickers=True, box_bylines=True, blank_lines=True,
                                     trailing_spaces=True, ideographic_spaces=True, latin_words=True,
@@ -347,9 +349,11 @@ def mention_headline_topics(spec: Spec, topic: list[str]) -> Spec:
 
 
 def typeset_article(rng: random.Random, spec: Spec, col: int, var: Variation = BASE) -> list[str]:
-    """Raw lines of one article: text, furniture, then its headline."""
+    """Raw lines of one article: text, furniture, then its headline (or the headline first)."""
     # most articles compress their punctuation to half an em; some set it a full em wide
     lay = Layout(rng, col, 1.0 if rng.random() < PUNCT_FULL_SHARE else 0.5, var)
+    if var.headlines_first and spec.title and not spec.continued_from:
+        lay.out.extend(headline_group(spec))
     if spec.continued_from:
         if spec.title:
             lay.out.extend(spec.title)  # a jump headline may also sit before the jump line
@@ -374,13 +378,14 @@ def typeset_article(rng: random.Random, spec: Spec, col: int, var: Variation = B
                 lay.out[-1] = last + " " + sig
             else:
                 lay.out.append(sig)
-    if spec.title and not spec.continued_from:
-        if spec.kicker:
-            lay.out.append(spec.kicker)
-        lay.out.extend(spec.title)
-        if spec.subtitle:
-            lay.out.append("——" + spec.subtitle)
+    if spec.title and not spec.continued_from and not var.headlines_first:
+        lay.out.extend(headline_group(spec))
     return lay.out
+
+
+def headline_group(spec: Spec) -> list[str]:
+    """[kicker] title lines [——subtitle], as printed."""
+    return ([spec.kicker] if spec.kicker else []) + list(spec.title) + (["——" + spec.subtitle] if spec.subtitle else [])
 
 
 def dateline_prefix(spec: Spec) -> str:
@@ -434,7 +439,7 @@ def random_issue(rng: random.Random, source: str, var: Variation = BASE) -> tupl
     for index in range(1, rng.choice((1, 1, 2)) + 1):
         for _attempt in range(50):
             lines, specs, section = random_page(rng, rng.random() < 0.5, var)
-            if specs and consistent(specs):
+            if specs and consistent(specs, var.headlines_first):
                 break
         head = " " + " ".join(section) if section else " " + lines.pop(0)
         body = ([head] + lines) if section else ([head] + lines)
@@ -450,15 +455,18 @@ def random_issue(rng: random.Random, source: str, var: Variation = BASE) -> tupl
     return "\n\n".join(pages_text) + "\n", record
 
 
-def consistent(specs: list[Spec]) -> bool:
+def consistent(specs: list[Spec], headlines_first: bool = False) -> bool:
     """Layouts a careful reader could not resolve either are not generated.
 
     A bare text (feature or jump-less item) must follow a closed article; an article
     without headline and signature cannot be told apart from the next bare text.
+    Where headlines come first, the next article's headline closes an article instead.
     """
     for prev, nxt in zip(specs, specs[1:]):
         # a jump item's headline is printed before it, so only a signature closes it
-        closed = bool(prev.signed or prev.kind == "photo" or (prev.title and not prev.continued_from))
+        headed = (nxt.title and not nxt.continued_from) if headlines_first else \
+            (prev.title and not prev.continued_from)
+        closed = bool(prev.signed or prev.kind == "photo" or headed)
         if nxt.kind in ("feature",) and not closed:
             return False
         if prev.kind in ("feature", "continuation") and not closed \

@@ -201,9 +201,10 @@ def _compositions(n: int, max_chunks: int = 4) -> list[list[tuple[int, int]]]:
     return out
 
 
-def is_page_top_rubric(pd: PageDraft, g: HeadlineGroup) -> bool:
-    """Lines above a page's first article are rubrics (kickers), unless they head a jump text."""
-    if g.after is not None:
+def is_page_top_rubric(pd: PageDraft, g: HeadlineGroup, leads: bool = False) -> bool:
+    """Lines above a page's first article are rubrics (kickers), unless they head a jump text
+    or the page prints its headlines before their texts (`leads`)."""
+    if g.after is not None or leads:
         return False
     return not (g.before is not None and g.before < len(pd.drafts) and pd.drafts[g.before].continued_from)
 
@@ -221,6 +222,53 @@ class Attributor:
         self.df = document_frequencies(self.texts)
         self._line_stats: dict[int, tuple[float, list[float]]] = {}
         self.unsure_cuts: set[int] = set()  # groups whose cut into headlines was a close call
+        self.lead = self.headlines_lead()  # the file prints headlines before their texts
+
+    def headlines_lead(self) -> bool:
+        """Whether the file's pages print their headlines before their texts, not after.
+
+        This paper's pages print a headline after its text, but the order of a PDF's text is
+        the order its frames were made: another paper's pages may give each headline first.
+        One extraction makes a file, so its pages are read the same way; they lead only when
+        at least two of their groups read like the text after them and the groups' words,
+        all told, lean clearly that way.
+        """
+        lead = follow = 0.0
+        leaning = 0
+        for pi in range(len(self.pages)):
+            page = self.lead_evidence(pi)
+            lead, follow, leaning = lead + page[0], follow + page[1], leaning + page[2]
+        return leaning >= 2 and lead > follow + H.LEAD_EVIDENCE
+
+    def lead_evidence(self, pi: int) -> tuple[float, float, int]:
+        """For page pi: (how much more of their words groups share with the text after them than with the
+        one before, the same the other way, how many groups lean to the text after).
+
+        A group between two texts speaks for either order. One after the page's last text
+        speaks for headlines following theirs. Lines above the first text are rubrics on a
+        page whose headlines follow, so they count only where no group follows the last
+        text. A jump's headline stands before its `（上接…）` line either way, and a rubric
+        (`·`) says nothing: neither counts.
+        """
+        pd = self.pages[pi][1]
+        k_of = {di: k for k, (p, di, _, _) in enumerate(self.docs) if p == pi}
+        ends_on_group = any(g.before is None and g.after is not None for g in pd.groups)
+        lead = follow = 0.0
+        leaning = 0
+        for g in pd.groups:
+            if g.after is None and ends_on_group:
+                continue
+            if g.before is not None and g.before < len(pd.drafts) and pd.drafts[g.before].continued_from:
+                continue
+            lines = [ln for ln in g.lines if H.KICKER_MARK not in ln.raw or ln.raw.lstrip().startswith("——")]
+            if not lines:
+                continue
+            d = ((self.content(lines, k_of[g.before]) if g.before in k_of else 0.0)
+                 - (self.content(lines, k_of[g.after]) if g.after in k_of else 0.0))
+            lead += max(0.0, d)
+            follow += max(0.0, -d)
+            leaning += d > 0
+        return lead, follow, leaning
 
     def line_stats(self, ln) -> tuple[float, list[float]]:
         """(rare n-gram mass of a headline line, mass found in each article)."""
@@ -247,30 +295,28 @@ class Attributor:
         total = self.mass(lines)
         return sum(self.line_stats(ln)[1][k] for ln in lines) / total if total else 0.0
 
-    def score(self, pi: int, g: HeadlineGroup, lines, k: int, first_chunk: bool) -> float:
-        return self.content(lines, k) + self.position(pi, g, k, first_chunk)
+    def score(self, pi: int, g: HeadlineGroup, lines, k: int, place: tuple[int, int]) -> float:
+        return self.content(lines, k) + self.position(pi, g, k, place)
 
-    def ranked(self, pi: int, g: HeadlineGroup, lines, first_chunk: bool) -> list[tuple[float, int]]:
+    def ranked(self, pi: int, g: HeadlineGroup, lines, place: tuple[int, int]) -> list[tuple[float, int]]:
         """Every article's score for a headline, best first."""
-        return sorted(((self.score(pi, g, lines, k, first_chunk), k) for k in range(len(self.docs))),
+        return sorted(((self.score(pi, g, lines, k, place), k) for k in range(len(self.docs))),
                       reverse=True)
 
-    def best(self, pi: int, g: HeadlineGroup, lines, first_chunk: bool) -> tuple[float, int]:
-        """Best score of a headline and the article giving it."""
-        return max(((self.score(pi, g, lines, k, first_chunk), k) for k in range(len(self.docs))),
-                   default=(0.0, -1))
-
-    def position(self, pi: int, g: HeadlineGroup, k: int, first_chunk: bool, share: float = 1.0) -> float:
+    def position(self, pi: int, g: HeadlineGroup, k: int, place: tuple[int, int], share: float = 1.0) -> float:
         """Prior of article k heading a chunk, from where the group is printed.
 
-        `share`: the chunk's part of its group; the text a group follows earns its bonus
-        in proportion, so that a stray line is not cut off just to give it a headline.
+        `place`: the chunk's index in its group and the number of chunks; the chunk next to
+        the text the file's headlines belong to (the one before, or after where they lead)
+        gets the bonus. `share`: the chunk's part of its group; that text earns its bonus in
+        proportion, so that a stray line is not cut off just to give it a headline.
         """
         dpi, di, _, pd = self.docs[k]
         if dpi != pi:
             return -H.OTHER_PAGE_PENALTY
         bonus = 0.0
-        if g.after == di and first_chunk:
+        first_chunk = place[0] == 0
+        if (g.before == di and place[0] == place[1] - 1) if self.lead else (g.after == di and first_chunk):
             bonus += H.FOLLOWS_BONUS * share
         if pd.drafts[di].continued_from:
             if g.before != di and g.after != di:
@@ -322,7 +368,7 @@ class Attributor:
         pays only when its pieces really read as different articles' headlines.
         """
         raws = [ln for ln in g.lines]
-        if is_page_top_rubric(self.pages[pi][1], g):  # one kicker per line
+        if is_page_top_rubric(self.pages[pi][1], g, self.lead):  # one kicker per line
             return [[ln] for ln in raws]
         group_mass = self.mass(raws) or 1.0
         best_value, best_cut, values = None, [raws], []
@@ -333,7 +379,7 @@ class Attributor:
             value, homes = 0.0, []
             for c, (a, b) in enumerate(cut):
                 share = self.mass(raws[a:b]) / group_mass
-                v, k = max(((share * self.content(raws[a:b], k) + self.position(pi, g, k, c == 0, share), k)
+                v, k = max(((share * self.content(raws[a:b], k) + self.position(pi, g, k, (c, len(cut)), share), k)
                             for k in range(len(self.docs))), default=(0.0, -1))
                 value += v - H.shape_penalty([ln.raw for ln in raws[a:b]])
                 homes.append(k)
@@ -369,6 +415,8 @@ def home_by_order(at: Attributor, units: list, home_of: dict[int, int], u: int,
     order, so it heads the nearest untitled text printed before the run whose article comes
     before the next headline's (and after the previous headline's, if known)."""
     pi, g = units[u][0], units[u][1]
+    if at.lead:
+        return None  # (a run printed before its texts: not seen yet, so not guessed)
     run = [v for v, unit in enumerate(units) if unit[1] is g and not unit[4]]
     before = [home_of[v] for v in run if v < u and v in home_of]
     after = [home_of[v] for v in run if v > u and v in home_of]
@@ -477,12 +525,13 @@ def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int],
 def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -> None:
     """Give each headline to the article it most likely belongs to."""
     at = Attributor(pages)
-    units = []  # (page index, group, lines, first chunk?, kicker only?)
+    units = []  # (page index, group, lines, (chunk, chunks), kicker only?)
     for pi, (_, pd, _) in enumerate(pages):
         for g in pd.groups:
-            for c, lines in enumerate(at.chunks(pi, g)):
-                units.append((pi, g, lines, c == 0, is_page_top_rubric(pd, g)))
-    ranked = [at.ranked(pi, g, lines, first) for pi, g, lines, first, _ in units]
+            chunks = at.chunks(pi, g)
+            for c, lines in enumerate(chunks):
+                units.append((pi, g, lines, (c, len(chunks)), is_page_top_rubric(pd, g, at.lead)))
+    ranked = [at.ranked(pi, g, lines, place) for pi, g, lines, place, _ in units]
     chosen = []
     for rubric in (False, True):            # page-top rubrics (kickers) and headlines, each one per article
         mine = [u for u, unit in enumerate(units) if unit[4] == rubric]
@@ -493,7 +542,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
     used_u: set[int] = set()
     titled: set[int] = set()
     for score, u, k, confidence in chosen:
-        pi, g, lines, first, kicker_only = units[u]
+        pi, g, lines, place, kicker_only = units[u]
         a = at.docs[k][2]
         if kicker_only:
             h = split_headline([ln.raw for ln in lines])
@@ -510,7 +559,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
         elif id(g) in at.unsure_cuts and 1 < len(g.lines) <= H.UNSURE_CUT_LINES:
             a.warnings.append(f"headline lines split guessed (line {lines[0].no})")
     home_of = {u: k for _, u, k, _ in chosen}
-    for u, (pi, g, lines, first, kicker_only) in enumerate(units):
+    for u, (pi, g, lines, place, kicker_only) in enumerate(units):
         if u in used_u or kicker_only:
             continue
         k = home_by_order(at, units, home_of, u, titled)
@@ -522,7 +571,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
             home_of[u] = k
             if not next_to_run(units, home_of, u, k):
                 a.warnings.append(f"headline attributed by printed order (line {lines[0].no})")
-    for u, (pi, g, lines, first, kicker_only) in enumerate(units):
+    for u, (pi, g, lines, place, kicker_only) in enumerate(units):
         if u in used_u or kicker_only:
             continue
         k = home_by_content(at, lines, titled)
@@ -532,7 +581,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
             titled.add(k)
             used_u.add(u)
             a.warnings.append(f"headline attributed by content alone (line {lines[0].no})")
-    for u, (pi, g, lines, first, kicker_only) in enumerate(units):
+    for u, (pi, g, lines, place, kicker_only) in enumerate(units):
         if u in used_u:
             continue
         h = split_headline([ln.raw for ln in lines])

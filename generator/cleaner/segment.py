@@ -198,6 +198,12 @@ class PageReader:
             if fresh and self.cur.start == "continuation":
                 return False  # the jump headline stands before the jump line; text runs on after it
             return not self.opens_article(i)  # the closed article's column says nothing here
+        if i and self.lines[i - 1].terminal and self._is_plain(self.lines[i - 1]):
+            if facts(ln.raw, ln.width, False, False).bare_gap:
+                return True  # after a sentence end, two phrases set apart by a space: display type
+            column = self.column_before() if self.cur is not None and not self.cur.closed else 0.0
+            if column and ln.width + _fuzz(ln.raw) <= column - INDENT - SHORT_FIRST_LINE:
+                return True  # far short of the open text's indented first line: no text runs on from it
         width = self.width_of_following(i)
         if ln.width > width + 1.5 or ln.width + _fuzz(ln.raw) <= width - 3.0:
             return True

@@ -28,7 +28,7 @@ PAGES = 100
 FLOORS = {
     "base": (308, 315, 454),
     "narrow columns 8-9": (265, 291, 371),
-    "wide columns 18-24": (271, 291, 431),
+    "wide columns 18-24": (273, 294, 431),
     "single long article": (112, 120, 1135),
     "many short briefs": (885, 921, 426),
     "full-width last lines": (279, 294, 485),
@@ -42,7 +42,7 @@ FLOORS = {
     "U+3000 indents": (296, 305, 416),
     "Latin/digit runs split": (296, 310, 404),
     "mixed (all at 30%)": (277, 312, 530),
-    "headlines before texts": (279, 300, 489),
+    "headlines before texts": (249, 265, 489),
 }
 
 

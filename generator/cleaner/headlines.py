@@ -15,9 +15,9 @@ from .text import despace, despace_display
 NGRAMS = (2, 3, 4)
 FOLLOWS_BONUS = 0.5
 """Headlines are printed after their article: prefer the article just before."""
-LEAD_EVIDENCE = 0.5
-"""How much more of its groups' words a page's texts after them must hold than those before
-them for the page to read as printing headlines first."""
+LEAD_ODDS, LEAD_EVIDENCE = 3.0, 0.8
+"""A file reads as printing headlines first when its groups' lean to the text after them is
+more than this many times their lean to the text before, plus this much."""
 JUMP_BONUS = 0.8
 """A jump headline is printed right before its `（上接…）` line."""
 OTHER_PAGE_PENALTY = 0.35

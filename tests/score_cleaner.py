@@ -10,8 +10,9 @@ total, and the review warnings' precision (warned articles that are wrong) and r
 `python tests/score_cleaner.py --variations [-v] [name ...]` scores each layout variation of
 the typesetter (`VARIATIONS` in tests/typesetter.py: narrow and wide columns, one long
 article, briefs, full last lines, three-line titles, subtitles, kickers, `□文/图` bylines,
-blank lines, trailing spaces, U+3000 inside lines and as indents, split Latin runs, all
-mixed) on 100 files each, one row per variation with conservation failures and crashes.
+blank lines, trailing spaces, U+3000 inside lines and as indents, split Latin runs,
+headlines printed before their texts, all mixed) on 100 files each, one row per variation
+with conservation failures and crashes.
 """
 from __future__ import annotations
 

@@ -93,27 +93,29 @@ def test_two_photos_each_keep_the_headline_printed_after_them():
     assert not any(a.warnings for a in articles)
 
 
-def collected_page(arts: list[dict], col: int, seed: int) -> str:
-    """The articles laid out one after another at width `col`, their headlines collected
-    after the last text in printed order, as a page may print them."""
-    import random
+def laid_out(rng, art: dict, col: int):
+    """A real article placed at width `col` (typesetter.place_real), drawing again where a
+    draw cannot be printed."""
     import sys
-    from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from typesetter import place_real
 
+    for _try in range(200):
+        try:
+            return place_real(rng, art, col, False)
+        except ValueError:
+            continue
+    raise AssertionError(f"{art['title']} cannot be laid out at width {col}")
+
+
+def collected_page(arts: list[dict], col: int, seed: int) -> str:
+    """The articles laid out one after another at width `col`, their headlines collected
+    after the last text in printed order, as a page may print them."""
+    import random
+
     rng = random.Random(seed)
-    placed = []
-    for art in arts:
-        for _try in range(200):   # a draw the layout cannot print raises: draw again
-            try:
-                placed.append(place_real(rng, art, col, False))
-                break
-            except ValueError:
-                continue
-        else:
-            raise AssertionError(f"{art['title']} cannot be laid out at width {col}")
+    placed = [laid_out(rng, art, col) for art in arts]
     lines = [" 要 闻"] + [ln for p in placed for ln in p.body] + [ln for p in placed for ln in p.headline]
     return "\n\n".join(lines) + "\n"
 
@@ -143,22 +145,11 @@ def headlines_first_page(arts: list[dict], col: int, seed: int) -> str:
     """The articles laid out one after another at width `col`, each headline printed before
     its text (the order another extraction gives when headline frames were made first)."""
     import random
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from typesetter import place_real
 
     rng = random.Random(seed)
     lines = [" 动 态"]
     for art in arts:
-        for _try in range(200):   # a draw the layout cannot print raises: draw again
-            try:
-                placed = place_real(rng, art, col, False)
-                break
-            except ValueError:
-                continue
-        else:
-            raise AssertionError(f"{art['title']} cannot be laid out at width {col}")
+        placed = laid_out(rng, art, col)
         lines += placed.headline + placed.body
     return "\n\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cleaner.matching import in_order_assignment, max_weight_assignment
+from typesetter import place_real
 
 EXPECTED = Path(__file__).resolve().parent / "fixtures" / "expected"
 
@@ -96,11 +97,6 @@ def test_two_photos_each_keep_the_headline_printed_after_them():
 def laid_out(rng, art: dict, col: int):
     """A real article placed at width `col` (typesetter.place_real), drawing again where a
     draw cannot be printed."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from typesetter import place_real
-
     for _try in range(200):
         try:
             return place_real(rng, art, col, False)

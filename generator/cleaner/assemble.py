@@ -206,7 +206,12 @@ def is_page_top_rubric(pd: PageDraft, g: HeadlineGroup, leads: bool = False) -> 
     or the page prints its headlines before their texts (`leads`)."""
     if g.after is not None or leads:
         return False
-    return not (g.before is not None and g.before < len(pd.drafts) and pd.drafts[g.before].continued_from)
+    return not heads_jump(pd, g)
+
+
+def heads_jump(pd: PageDraft, g: HeadlineGroup) -> bool:
+    """Whether a group stands right before a jump text (its `（上接…）` line)."""
+    return g.before is not None and g.before < len(pd.drafts) and bool(pd.drafts[g.before].continued_from)
 
 
 class Attributor:
@@ -259,9 +264,9 @@ class Attributor:
         for g in pd.groups:
             if g.after is None and ends_on_group:
                 continue
-            if g.before is not None and g.before < len(pd.drafts) and pd.drafts[g.before].continued_from:
+            if heads_jump(pd, g):
                 continue
-            lines = [ln for ln in g.lines if H.KICKER_MARK not in ln.raw or ln.raw.lstrip().startswith("——")]
+            lines = [ln for ln in g.lines if not H.is_rubric(despace(ln.raw))]
             if not lines:
                 continue
             d = ((self.content(lines, k_of[g.before]) if g.before in k_of else 0.0)
@@ -335,7 +340,7 @@ class Attributor:
         texts = [despace(ln.raw) for ln in raws]
         out = set()
         for k, t in enumerate(texts):
-            if k and H.KICKER_MARK in t and not t.startswith("——") and not texts[k - 1].startswith("——"):
+            if k and H.is_rubric(t) and not texts[k - 1].startswith("——"):
                 out.add(k)
             if t.startswith("——") and k + 1 < len(texts):
                 out.add(k + 1)

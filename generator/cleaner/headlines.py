@@ -53,6 +53,11 @@ UNSURE_CUT_LINES = 3
 KICKER_MARK = "·"
 
 
+def is_rubric(text: str) -> bool:
+    """A rubric (kicker) line: it carries `·` and is not a `——` subtitle (`text` despaced)."""
+    return KICKER_MARK in text and not text.startswith("——")
+
+
 @dataclass
 class Candidate:
     key: tuple[int, int]  # (page index, draft index) of an article
@@ -158,7 +163,7 @@ def shape_penalty(lines: list[str]) -> float:
     texts = [despace(x) for x in lines]
     penalty = 0.0
     for i, t in enumerate(texts):
-        if KICKER_MARK in t and not t.startswith("——") and i > 0:
+        if is_rubric(t) and i > 0:
             penalty += SHAPE_PENALTY  # a rubric opens a headline
         if t.startswith("——") and i < len(texts) - 1:
             penalty += SHAPE_PENALTY  # a subtitle closes it

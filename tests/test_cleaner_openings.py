@@ -61,3 +61,31 @@ def test_a_line_ending_on_an_opening_quote_after_a_signed_text_opens_the_next_te
         "时效是赢得客户信赖的“敲门砖”，是快递企业发展的“生命线”。今年以来，各地邮政持续优化运输线路，"
         "全程时限明显缩短，客户满意度不断提升。"]
     assert arts[1]["warnings"] == []
+
+
+PHOTO = [
+    "近日，某市邮政分公司举办",
+    "“迎新春”年货展销会，精选",
+    "百余款地方特色产品，吸引",
+    "众多市民前来选购。",
+    "□李明 摄影报道",
+    "年货展销会喜迎新春",  # the photo's headline: one em short of the next text's indented line
+]
+UNDATED = [
+    "要在推进网点转型工作",  # indented first line of a 12-em column (commas are set half an em)
+    "上下功夫，重点抓好网点布",
+    "局优化和服务能力提升，确",
+    "保各项工作落到实处。",
+]
+
+
+def test_a_headline_one_em_short_of_the_next_texts_indented_line_heads_the_photo():
+    """After a photo credit, a short line over a text whose indented first line follows
+    it cannot be that text's first line: the text's paragraph opens on the indented line."""
+    record = clean_text(page(PHOTO + UNDATED), "photo.txt").to_dict()
+    arts = record["pages"][0]["articles"]
+    assert [a["kind"] for a in arts] == ["photo", "news"]
+    assert arts[0]["title"] == "年货展销会喜迎新春" and arts[0]["photographers"] == ["李明"]
+    assert arts[1]["title"] is None
+    assert [b["type"] for b in arts[1]["blocks"]] == ["paragraph"]
+    assert arts[1]["blocks"][0]["text"].startswith("要在推进网点转型工作上下功夫")

@@ -10,8 +10,8 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 257  # of 280
-TITLES_RIGHT = 268  # of 280
+ARTICLES_RIGHT = 259  # of 280
+TITLES_RIGHT = 269  # of 280
 BREAKS_RIGHT = 1236  # of 1240
 BREAKS_SPURIOUS_AT_MOST = 12
 FALSE_ALARMS = 2  # warned articles that are right (counts, not shares, as in test_properties.py: fixing

@@ -27,7 +27,7 @@ PAGES = 100
 # articles right, titles right, paragraph breaks right at PAGES files per variation (seed 11)
 FLOORS = {
     "base": (308, 315, 454),
-    "narrow columns 8-9": (265, 291, 371),
+    "narrow columns 8-9": (271, 295, 372),
     "wide columns 18-24": (273, 294, 431),
     "single long article": (112, 120, 1135),
     "many short briefs": (885, 921, 426),

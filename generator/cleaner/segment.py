@@ -250,8 +250,9 @@ class PageReader:
         if len(following) == 2 and not (following[1].terminal or following[1].spaced or first.spaced):
             if abs(following[1].width - first.width) > 2.0 + _fuzz(first.raw) + _fuzz(following[1].raw):
                 return False
-            if abs(ln.width - first.width) <= 0.5 and following[1].width - first.width >= INDENT_SEEN \
-                    and not _has_inner_clause(ln.raw):
+            exact = not any(_fuzz(x.raw) for x in (ln, first, following[1]))  # no Latin runs to misjudge
+            if (abs(ln.width - first.width) <= 0.5 or (exact and ln.width < first.width)) \
+                    and following[1].width - first.width >= INDENT_SEEN and not _has_inner_clause(ln.raw):
                 return False  # the next line is the indented first line: this one stands above it
         return self.column_holds_to_sentence_end(i, max(ln.width, first.width))
 

@@ -89,3 +89,23 @@ def test_a_headline_one_em_short_of_the_next_texts_indented_line_heads_the_photo
     assert arts[1]["title"] is None
     assert [b["type"] for b in arts[1]["blocks"]] == ["paragraph"]
     assert arts[1]["blocks"][0]["text"].startswith("要在推进网点转型工作上下功夫")
+
+
+FULL_LAST_LINE = [
+    "本报讯 近日，某省邮政分公司召开",
+    "旺季生产动员会，部署揽收、分拣、",
+    "运输和投递各环节保障工作，要求各",
+    "单位细化措施，确保邮件安全畅通。",  # a full last line: no paragraph end shows
+    "全力保障旺季生产",
+]
+
+
+def test_display_lines_after_a_text_s_full_last_line_are_its_headline_not_a_subheading():
+    """A subheading heads text under it: lines read as one at the very end of a text are
+    the headline printed after it."""
+    record = clean_text(page(FULL_LAST_LINE), "full.txt").to_dict()
+    arts = record["pages"][0]["articles"]
+    assert len(arts) == 1
+    assert arts[0]["title"] == "全力保障旺季生产"
+    assert [b["type"] for b in arts[0]["blocks"]] == ["paragraph"]
+    assert arts[0]["blocks"][0]["text"].endswith("确保邮件安全畅通。")

@@ -407,7 +407,27 @@ class PageReader:
         self.flush_pending_as_group(before_next=False)
         for d in self.out.drafts:
             relabel(d)
+        self.release_closing_headings()
         return self.out
+
+    def release_closing_headings(self) -> None:
+        """A subheading heads text under it: display lines the reading left at the very end
+        of a text (nothing after them, not even a signature) are a headline group there."""
+        drafts, groups = self.out.drafts, self.out.groups
+        for di, d in enumerate(drafts):
+            if not d.parts or d.parts[-1].type != "heading" or len(d.parts) < 2 or d.signatures or d.credit:
+                continue
+            lines = d.parts.pop().lines
+            moved = {f"(line {ln.no})" for ln in lines}
+            d.warnings = [w for w in d.warnings if not any(w.endswith(m) for m in moved)]
+            nxt = next((g for g in groups if g.after == di and g.lines[0].no > lines[-1].no), None)
+            if nxt is not None and not any(ln.no for dd in drafts for p in dd.parts for ln in p.lines
+                                           if lines[-1].no < ln.no < nxt.lines[0].no):
+                nxt.lines[:0] = lines  # the group printed right after them
+                continue
+            group = HeadlineGroup(lines, di, di + 1 if di + 1 < len(drafts) else None)
+            at = next((k for k, g in enumerate(groups) if g.lines[0].no > lines[0].no), len(groups))
+            groups.insert(at, group)
 
     def width_changed(self, i: int) -> bool:
         """The column after a paragraph boundary differs from the open article's.

@@ -11,7 +11,7 @@ total, and the review warnings' precision (warned articles that are wrong) and r
 the typesetter (`VARIATIONS` in tests/typesetter.py: narrow and wide columns, one long
 article, briefs, full last lines, three-line titles, subtitles, kickers, `□文/图` bylines,
 blank lines, trailing spaces, U+3000 inside lines and as indents, split Latin runs,
-headlines printed before their texts, all mixed) on 100 files each, one row per variation
+headlines printed before their texts, paragraphs on one line, all mixed) on 100 files each, one row per variation
 with conservation failures and crashes.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each variation is one departure a real PDF extraction gives (narrow or wide columns, one
 long article, many short briefs, full last lines, three-line headlines, subtitles,
 kickers, `□文/图` bylines, blank lines, trailing and full-width spaces, U+3000 paragraph
-indents, split Latin runs).
+indents, split Latin runs, headlines before texts, paragraphs on one line).
 Every generated file must conserve its text; each variation's accuracy on a fixed batch
 is a ratchet (`python tests/score_cleaner.py --variations` prints the rows).
 """
@@ -43,6 +43,7 @@ FLOORS = {
     "Latin/digit runs split": (296, 310, 404),
     "mixed (all at 30%)": (277, 312, 530),
     "headlines before texts": (249, 265, 489),
+    "paragraphs on one line": (291, 314, 456),
 }
 
 

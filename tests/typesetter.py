@@ -101,6 +101,8 @@ VARIATIONS = {
     "U+3000 indents": Variation(ideographic_indents=True),
     "Latin/digit runs split": Variation(latin_words=True),
     "headlines before texts": Variation(headlines_first=True),
+    # an extraction that joins a paragraph's lines: one paragraph (or caption) per line
+    "paragraphs on one line": Variation(text_cols=(2000, 2000), photo_cols=(2000, 2000)),
     "mixed (all at 30%)": Variation(text_cols=(8, 24), full_last_lines=True, three_line_titles=True,
                                     subtitles=True, kickers=True, box_bylines=True, blank_lines=True,
                                     trailing_spaces=True, ideographic_spaces=True, latin_words=True,

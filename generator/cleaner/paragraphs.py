@@ -36,6 +36,12 @@ WIDE_DISPLAY = 4.0
 """A line this much wider than its column is display type (a subheading set across)."""
 COLUMN_CHANGE = 3.0
 """Price of a column width change inside an article (text flowing around a picture)."""
+MAX_COLUMN = 40.0
+"""No printed column is wider (ems): a longer line is a whole paragraph, as extractions
+that join a paragraph's lines give it."""
+WIDE_JOIN = 2.0
+"""Price of reading such a line as joined to the line before or after it (a paragraph
+broken by a column or page break, not at its end)."""
 
 F, C, H = "F", "C", "H"  # first line of a paragraph, continuation line, heading line
 KINDS = ((F, False), (F, True), (C, False), (C, True), (H, True))
@@ -55,6 +61,7 @@ class LineFacts:
     punct: int = 0  # compressible punctuation marks: half an em or a full em, per article
     phrase_gap: bool = False  # a real space between two phrases: display type, not body text
     bare_gap: bool = False  # such a space outside quotation marks (body text quotes display text)
+    whole: bool = False  # a whole paragraph on one line (an extraction that joins its lines)
 
 
 COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
@@ -72,7 +79,9 @@ def letter_spaced(raw: str) -> bool:
     return len(_CJK_GAP.findall(raw.strip())) >= 3
 
 
-def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
+def facts(raw: str, width: float, terminal: bool, spaced: bool, whole_lines: bool = False) -> LineFacts:
+    """`whole_lines`: the page gives each paragraph on one line, so a line ending a sentence
+    ends its paragraph, however short."""
     s = raw.rstrip()
     fuzz = 0.5 * len(_ASCII_RUN.findall(s))
     gaps = len(_CJK_GAP.findall(s.strip())) if " " in s else 0  # most lines have no space at all
@@ -85,7 +94,8 @@ def facts(raw: str, width: float, terminal: bool, spaced: bool) -> LineFacts:
                      s[-1:] in ("，", "、"),
                      len(_COMPRESSIBLE.findall(s)),
                      phrase_gap,
-                     phrase_gap and not _gap_inside_quotes(s))
+                     phrase_gap and not _gap_inside_quotes(s),
+                     width - fuzz > MAX_COLUMN or (whole_lines and terminal))
 
 
 def _gap_inside_quotes(s: str) -> bool:
@@ -114,6 +124,11 @@ def fit_cost(ln: LineFacts, room: float) -> float:
 
 def line_cost(ln: LineFacts, label: str, ends: bool, col: float, first_room: float) -> float:
     """Cost of reading one line as `label` (ending its paragraph or not)."""
+    if ln.whole:  # a whole paragraph on one line (or its part before a column break)
+        if label == H:
+            return BIG
+        cost = (BREAK_COST if ln.terminal else NOT_TERMINAL_END) if ends else (WIDE_JOIN if ln.terminal else 0.0)
+        return cost + (WIDE_JOIN if label == C else 0.0)
     if label == H:
         cost = HEADING_COST
         display_wide = ln.width > col + WIDE_DISPLAY and not ln.inner_stop and not ln.spaced
@@ -255,7 +270,7 @@ def _own_costs_at(key: tuple, allow_headings: bool, col: float, first: bool) -> 
 
 
 _facts_key = attrgetter("width", "terminal", "spaced", "inner_stop", "inner_comma", "soft_end",
-                        "phrase_gap", "bare_gap")
+                        "phrase_gap", "bare_gap", "whole")
 """What line_cost reads of a line: lines with equal keys cost the same everywhere."""
 
 
@@ -377,9 +392,9 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
 
 def column_candidates(lines: list[LineFacts]) -> list[float]:
     """Widths the column may have: each running line read as full or as a first line."""
-    running = [ln.width for ln in lines if not ln.terminal and not ln.spaced]
-    base = running or [ln.width for ln in lines]
-    cands = set()
+    running = [ln.width for ln in lines if not ln.terminal and not ln.spaced and not ln.whole]
+    base = running or [ln.width for ln in lines if not ln.whole] or [MAX_COLUMN]
+    cands = {MAX_COLUMN} if any(ln.whole for ln in lines) else set()  # paragraphs on one line each
     for w in base:
         for c in (w, w + 0.5, w + INDENT):
             cands.add(round(c * 2) / 2)
@@ -391,7 +406,7 @@ def with_punct_width(lines: list[LineFacts], em: float) -> list[LineFacts]:
     if em == 0.5:
         return lines
     return [LineFacts(ln.width + (em - 0.5) * ln.punct, ln.terminal, ln.spaced, ln.inner_stop, ln.inner_comma,
-                      ln.soft_end, ln.punct, ln.phrase_gap, ln.bare_gap) for ln in lines]
+                      ln.soft_end, ln.punct, ln.phrase_gap, ln.bare_gap, ln.whole) for ln in lines]
 
 
 UNSURE_BREAK = 0.14

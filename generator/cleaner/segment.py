@@ -14,7 +14,7 @@ from typing import Optional
 from . import fields as F
 from .headlines import OPENERS
 from .pages import Line, RawPage
-from .paragraphs import INDENT, best_labelling, facts
+from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts
 from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, join_lines, line_width
 
 WIDTH_JUMP = 3.0
@@ -121,6 +121,7 @@ class PageReader:
         self.para: list[Line] = []
         self.pending: list[Line] = []
         self._plain: dict[str, bool] = {}
+        self.whole_lines = gives_whole_paragraphs(page.lines)
 
     # ---- measurements -------------------------------------------------
     def _is_plain(self, ln: Line) -> bool:
@@ -162,6 +163,8 @@ class PageReader:
 
     def is_paragraph_end(self, i: int) -> bool:
         ln = self.lines[i]
+        if ln.width > MAX_COLUMN or (self.whole_lines and ln.terminal):
+            return True  # a whole paragraph on one line
         if not ln.terminal or ln.spaced:
             return False
         width = self.column_around(i)
@@ -182,7 +185,8 @@ class PageReader:
     def is_display(self, i: int) -> bool:
         """A line standing alone at a paragraph boundary: headline or subheading."""
         ln = self.lines[i]
-        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、" + OPENERS:
+        if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、" + OPENERS \
+                or ln.width > MAX_COLUMN:
             return False
         if self.only_display_lines_follow(i) or self.runs_into_opening(i):
             return True  # no text runs on after them: headlines
@@ -342,6 +346,8 @@ class PageReader:
         if any(t.startswith("——") or "·" in t for t in texts) or len(self.pending) > 2:
             return False
         before, after = self.column_before(), self.width_of_following(i - 1)
+        if self.whole_lines or max(before, after) > MAX_COLUMN:
+            return True  # paragraphs on one line each: no column to compare
         # the text under a subheading opens with an indented line: read it either way
         if before and after and min(abs(before - after), abs(before - after - INDENT)) >= WIDTH_JUMP:
             return False
@@ -406,7 +412,7 @@ class PageReader:
         self.flush_para()
         self.flush_pending_as_group(before_next=False)
         for d in self.out.drafts:
-            relabel(d)
+            relabel(d, self.whole_lines)
         self.release_closing_headings()
         return self.out
 
@@ -446,6 +452,8 @@ class PageReader:
             readings.append(self.width_of_following(i))
         elif nxt is not None and nxt.spaced and not ln.terminal and self._is_plain(nxt):
             readings.append(nxt.width + 1.0)  # a letter-spaced line is stretched to the full column
+        if self.whole_lines or max(before, *readings) > MAX_COLUMN:
+            return False  # paragraphs on one line each: their widths say nothing of the column
         return all(after and abs(before - after) >= WIDTH_JUMP for after in readings)
 
     def finish_text_before_credit(self, i: int, ln, head: str) -> None:
@@ -545,13 +553,13 @@ class PageReader:
 
 
 def parts_from_lines(lines: list[Line], flush_first: bool, allow_headings: bool,
-                     warnings: Optional[list[str]] = None) -> list[Part]:
+                     warnings: Optional[list[str]] = None, whole_lines: bool = False) -> list[Part]:
     """Cut an article's lines into paragraphs and subheadings by their widths (see paragraphs.py).
 
     Lines whose reading was a close call go to `warnings` for the editor's review.
     """
     unsure: list = []
-    labels = best_labelling([facts(ln.raw, ln.width, ln.terminal, ln.spaced) for ln in lines],
+    labels = best_labelling([facts(ln.raw, ln.width, ln.terminal, ln.spaced, whole_lines) for ln in lines],
                             flush_first, allow_headings, unsure)
     if warnings is not None:
         for k, chosen, other in unsure:
@@ -576,14 +584,28 @@ GUESS_WORDS = {
 }
 
 
-def relabel(d: Draft) -> None:
+def relabel(d: Draft, whole_lines: bool = False) -> None:
     """Re-read the paragraphs and subheadings of a finished draft with its own column width."""
     lines = d.body_lines()
     if lines:
-        d.parts = parts_from_lines(lines, d.start == "dateline", allow_headings=True, warnings=d.warnings)
+        d.parts = parts_from_lines(lines, d.start == "dateline", allow_headings=True, warnings=d.warnings,
+                                   whole_lines=whole_lines)
     caption = [ln for p in d.caption_parts for ln in p.lines]
     if caption:
-        d.caption_parts = parts_from_lines(caption, False, allow_headings=False, warnings=d.warnings)
+        d.caption_parts = parts_from_lines(caption, False, allow_headings=False, warnings=d.warnings,
+                                           whole_lines=whole_lines)
+
+
+WHOLE_LINES_SHARE = 0.2
+"""A page whose text lines are this often wider than any column gives whole paragraphs,
+one per line (no printed column line is that wide; a column layout has none at all)."""
+
+
+def gives_whole_paragraphs(lines: list[Line]) -> bool:
+    """Whether the extraction joined each paragraph's lines into one."""
+    wide = sum(1 for ln in lines if ln.width > MAX_COLUMN)
+    ends = sum(1 for ln in lines if ln.terminal or ln.width > MAX_COLUMN)  # (a signature may close a line)
+    return wide >= 2 and wide >= WHOLE_LINES_SHARE * ends
 
 
 def read_page(page: RawPage) -> PageDraft:

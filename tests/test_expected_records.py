@@ -80,3 +80,15 @@ def test_accuracy_never_falls_below_the_level_reached():
     assert score.breaks_right >= BREAKS_RIGHT
     assert score.breaks_spurious <= BREAKS_SPURIOUS_AT_MOST
     assert score.warned <= WARNED_AT_MOST
+
+
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "\u2009"], ids=["tab", "no-break", "thin"])
+def test_other_spaces_read_as_plain_spaces(space):
+    """Some extractions write their spaces as tabs, no-break or typographic spaces: the
+    samples so written come out exactly as they do with plain spaces."""
+    for path in EXPECTED:
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        name = expected["source"]
+        text = S.sample_text(name)
+        plain = clean_text(text, name).to_dict()
+        assert clean_text(text.replace(" ", space), name).to_dict() == plain

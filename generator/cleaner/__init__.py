@@ -13,13 +13,14 @@ from .pages import split_pages
 from .reconcile import reconcile
 from .report import review_report
 from .segment import read_page
+from .text import plain_spaces
 
 __all__ = ["clean_text", "check_conservation", "review_report"]
 
 
 def clean_text(text: str, source: str) -> SourceRecord:
     """Pages -> drafts -> articles; raises ConservationError if any text was lost or doubled."""
-    pages = split_pages(text)
+    pages = split_pages(plain_spaces(text))
     record = build_record(source, [(p, read_page(p)) for p in pages])
     reconcile(pages, record)  # misread pages keep every printed character, with a warning
     check_conservation(text, record)

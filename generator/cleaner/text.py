@@ -18,6 +18,13 @@ HALF_WIDTH_PUNCT = set("，、。；：“”‘’（）《》〈〉【】！�
 """Full-width punctuation the typesetter usually compresses to about half an em."""
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+_OTHER_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f]")
+
+
+def plain_spaces(text: str) -> str:
+    """Tabs and the no-break and typographic spaces some extractions emit, as the plain
+    spaces the rest of the cleaner reads (U+3000 stays: it means an indent or a gap)."""
+    return _OTHER_SPACES.sub(" ", text)
 
 
 def is_ascii_word_char(ch: str) -> bool:

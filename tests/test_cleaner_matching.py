@@ -170,6 +170,24 @@ def test_a_page_printing_headlines_before_their_texts_is_read_that_way(col):
     assert score.articles_right == len(chosen), score.differences
 
 
+@pytest.mark.parametrize("col", [11, 13, 15, 17])
+def test_a_lone_headline_printed_above_its_text_is_its_title_not_a_rubric(col):
+    """One titled article per page, its headline printed before its text: no other group
+    says which way the file leans, and lines above a page's first text are read as a rubric
+    (kicker). Without a rubric mark, and with no headline after the text, they head it."""
+    from generator.cleaner import clean_text
+    from score_cleaner import score_records
+
+    arts = {a["title"]: a for name in ("000_31e643441b05f80e", "004_e229f4dbf49f66f5")
+            for p in json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8"))["pages"]
+            for a in p["articles"] if a["title"]}
+    for title in ("新疆邮政克服疫情影响 强化客户管理开发", "教师节的特殊礼物"):
+        record = clean_text(headlines_first_page([arts[title]], col, seed=col), "lone.txt").to_dict()
+        expected = {"source": "lone.txt", "pages": [{"index": 1, "section": "动态", "articles": [arts[title]]}]}
+        score = score_records(expected, record)
+        assert score.articles_right == 1, score.differences
+
+
 def test_headlines_sharing_words_with_a_neighbour_by_chance_do_not_turn_a_file_around(tmp_path, monkeypatch):
     """The benchmark's made-up titles (region + topic + action + object, printed after
     their texts) share words with texts only by chance, some with the next one. No file

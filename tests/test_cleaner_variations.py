@@ -41,8 +41,8 @@ FLOORS = {
     "U+3000 inside lines": (299, 320, 444),
     "U+3000 indents": (296, 305, 416),
     "Latin/digit runs split": (296, 310, 404),
-    "mixed (all at 30%)": (277, 312, 530),
-    "headlines before texts": (249, 265, 489),
+    "mixed (all at 30%)": (277, 311, 530),
+    "headlines before texts": (268, 284, 489),
     "paragraphs on one line": (291, 314, 456),
 }
 

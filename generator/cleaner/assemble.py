@@ -528,6 +528,26 @@ def assign_units(at: Attributor, unit_lines: list, ranked: list, ids: list[int],
     return out
 
 
+def titles_from_page_tops(at: Attributor, units: list, tops: list, titled: set[int], used_u: set[int]) -> None:
+    """Lines above a page's first text are read as its rubric (kicker). When they carry no
+    rubric mark, are the page's only such group, and the text they went to got no headline
+    after it, they are its headline printed first (the file gave too few groups to say it
+    prints headlines first). `tops`: (article, group, page) per page-top unit given a home,
+    the article None for a line with a rubric mark."""
+    for g in {id(g): g for _, g, _ in tops}.values():
+        homes = {k for k, gg, _ in tops if gg is g}
+        pi = next(p for _, gg, p in tops if gg is g)
+        if len(homes) != 1 or None in homes or any(gg is not g and p == pi for _, gg, p in tops):
+            continue
+        k = homes.pop()
+        if k not in titled:
+            a = at.docs[k][2]
+            a.kicker = None
+            give_headline(a, g.lines)
+            titled.add(k)
+            used_u.update(u for u, unit in enumerate(units) if unit[1] is g)
+
+
 def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -> None:
     """Give each headline to the article it most likely belongs to."""
     at = Attributor(pages)
@@ -547,12 +567,14 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
     chosen.sort(key=lambda t: -t[0])
     used_u: set[int] = set()
     titled: set[int] = set()
+    bare_tops: list = []  # (article, group, page) of page-top lines read as kickers
     for score, u, k, confidence in chosen:
         pi, g, lines, place, kicker_only = units[u]
         a = at.docs[k][2]
         if kicker_only:
             h = split_headline([ln.raw for ln in lines])
             a.kicker = join_kickers(" ".join(x for x in (h.kicker, h.title, h.subtitle) if x), a.kicker)
+            bare_tops.append((None if h.kicker else k, g, pi))  # (a rubric mark: a kicker indeed)
         else:
             give_headline(a, lines)
             titled.add(k)
@@ -587,6 +609,7 @@ def attribute_headlines(pages: list[tuple[RawPage, PageDraft, list[Article]]]) -
             titled.add(k)
             used_u.add(u)
             a.warnings.append(f"headline attributed by content alone (line {lines[0].no})")
+    titles_from_page_tops(at, units, bare_tops, titled, used_u)
     for u, (pi, g, lines, place, kicker_only) in enumerate(units):
         if u in used_u:
             continue

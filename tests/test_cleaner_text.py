@@ -1,4 +1,5 @@
 """Unit tests of the cleaner's text layer: de-spacing, joining, furniture fields, pages."""
+from generator.cleaner import clean_text
 from generator.cleaner import fields as F
 from generator.cleaner.pages import section_header, split_pages
 from generator.cleaner.text import despace, despace_display, ends_with_terminal, is_spaced_out, join_lines
@@ -39,6 +40,21 @@ def test_byline_normalisation_and_names():
     assert F.names_in("记者 纪海霞 通讯员 李珊") == ["纪海霞", "李珊"]
     assert F.split_dateline("本报讯 （记者 所越） 近日") == ("记者 所越", "近日")
     assert F.split_dateline("本报讯 近日，") == (None, " 近日，")
+
+
+def test_datelines_naming_the_place_the_report_was_sent_from():
+    """`本报北京讯`: the paper's dateline with a place, also letter-spaced; not `本报记者`."""
+    assert F.dateline_word("本报北京讯 （记者 王明） 近日") == "本报北京讯"
+    assert F.dateline_word("本 报 上 海 讯 （记者 王明）") == "本报上海讯"
+    assert F.split_dateline("本报乌鲁木齐讯 （记者 王明） 近日") == ("记者 王明", "近日")
+    assert F.dateline_word("本报记者 王明 近日，") is None
+    assert F.dateline_word("报讯") is None
+    page = "\n\n".join([" 动 态", "本报北京讯 （记者 王明 通讯员 李华） 近日，某省", "邮政分公司召开旺季生产动员",
+                         "会，部署揽收、分拣、运输和投", "递各环节保障工作。", "推进旺季生产"]) + "\n"
+    art, = clean_text(page, "place.txt").to_dict()["pages"][0]["articles"]
+    assert (art["dateline"], art["byline"], art["authors"], art["title"]) == \
+        ("本报北京讯", "记者 王明 通讯员 李华", ["王明", "李华"], "推进旺季生产")
+    assert art["blocks"][0]["text"].startswith("近日，某省邮政分公司")
 
 
 def test_signature_credit_and_jump_lines():

@@ -50,7 +50,7 @@ def byline_names(byline: str, word: str) -> list[str]:
 def opens_with_dateline(part: Part) -> bool:
     """The dateline field is read only from text that prints it (a misread page may have
     sent the `本报讯` line elsewhere, e.g. into a caption)."""
-    return non_space("".join(ln.raw for ln in part.lines)).startswith(F.DATELINE)
+    return F.dateline_word(non_space("".join(ln.raw for ln in part.lines))) is not None
 
 
 DATELINE_SPAN = 3
@@ -68,7 +68,8 @@ def dateline_parts(parts: list[Part]) -> int:
         if p.type != "paragraph":
             break
         text += non_space("".join(ln.raw for ln in p.lines))
-        body = text[len(F.DATELINE):] if text.startswith(F.DATELINE) else ""
+        word = F.dateline_word(text)
+        body = text[len(word):] if word else ""
         if not body.startswith("（") or "）" in body or "（" in body[1:]:
             return n if "）" in body and "（" not in body[1:body.find("）")] else 1
     return 1
@@ -95,7 +96,7 @@ def build_article(d: Draft) -> Article:
         byline, rest = F.split_dateline("".join(raws))
         if byline:  # read again with the line breaks of a letter-spaced byline kept as spaces
             byline = F.split_dateline(join_spaced_runs(raws))[0] or byline
-        a.dateline = F.DATELINE
+        a.dateline = F.dateline_word("".join(raws))
         a.byline = byline or None
         if byline:
             a.authors.extend(F.names_in(byline))

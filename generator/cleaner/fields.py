@@ -22,8 +22,8 @@ _CREDIT_ROLE = re.compile(r"^(?:文|图|摄影|摄)(?:[/／、](?:文|图|摄影
 whole word: these characters also occur inside names)."""
 _PHOTO_ROLE = re.compile(r"图|摄")
 _CONTINUATION = re.compile(r"^（\s*上\s*接\s*(第\s*\S+?\s*版)\s*）$")
-_DATELINE_PARENS = re.compile(r"^本报讯\s*（([^（）]*)）\s*(.*)$")
-_DATELINE_WORD = re.compile(r"^\s*" + r"\s*".join(DATELINE))
+_DATELINE_WORD = re.compile(r"^\s*本\s*报\s*(?:[\u4e00-\u9fff]\s*){0,4}?讯")
+"""`本报讯`, or with the place it was sent from (`本报北京讯`); the word may be letter-spaced."""
 _SIGNATURE_TAIL = re.compile(r"^(.*?)\s*□\s*([^□]+?)\s*$")
 
 
@@ -41,13 +41,20 @@ def continuation_of(line: str) -> Optional[str]:
     return despace(m.group(1)) if m else None
 
 
+def dateline_word(text: str) -> Optional[str]:
+    """The dateline word opening `text` (`本报讯`, `本报北京讯`), spaces removed; else None."""
+    m = _DATELINE_WORD.match(text) if text.lstrip()[:1] == DATELINE[0] else None
+    return despace(m.group(0)) if m else None
+
+
 def starts_with_dateline(line: str) -> bool:
-    # despace keeps the first non-space character first: most lines are told by it alone
-    return line.lstrip()[:1] == DATELINE[0] and despace(line).startswith(DATELINE)
+    # the first non-space character tells most lines apart at once
+    return dateline_word(line) is not None
 
 
 def split_dateline(text: str) -> tuple[Optional[str], str]:
-    """`本报讯 （记者 X） 正文` -> ('记者 X', '正文'); `本报讯 正文` -> (None, '正文').
+    """`本报讯 （记者 X） 正文` -> ('记者 X', '正文'); `本报讯 正文` -> (None, '正文'); the same
+    after `本报北京讯`.
 
     The text is the raw joined first lines (spaces kept) so spaced bylines still parse.
     """

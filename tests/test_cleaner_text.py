@@ -57,6 +57,19 @@ def test_datelines_naming_the_place_the_report_was_sent_from():
     assert art["blocks"][0]["text"].startswith("近日，某省邮政分公司")
 
 
+def test_a_photo_role_closing_a_byline_names_the_photographers_before_it():
+    """`□李明 摄`, `□本报记者 李明 王强 摄影`: the names before a closing photo role took the
+    pictures; a role before names still names those after it."""
+    assert F.photographers_in("李明 摄") == ["李明"]
+    assert F.photographers_in("本报记者 李明 王强 摄影") == ["李明", "王强"]
+    assert F.photographers_in("记者 张三 摄影 李四") == ["李四"]
+    assert F.photographers_in("记者 张三 通讯员 李四") == []
+    page = "\n\n".join([" 动 态", "近日，某市邮政分公司举办", "年货展销会，精选百余款地", "方特色产品。",
+                         "□李明 摄", "年货展销迎新春"]) + "\n"
+    art, = clean_text(page, "photo.txt").to_dict()["pages"][0]["articles"]
+    assert (art["authors"], art["photographers"], art["title"]) == (["李明"], ["李明"], "年货展销迎新春")
+
+
 def test_signature_credit_and_jump_lines():
     assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
     assert F.split_signature("□段亚利") == ("", "段亚利")

@@ -80,13 +80,20 @@ def is_role(word: str) -> bool:
 
 
 def photographers_in(byline: str) -> list[str]:
-    """Names printed after a role that takes pictures (`文/图 X`, `摄影 Y`)."""
-    out, photo = [], False
-    for w in byline_words(byline):
+    """Names printed after a role that takes pictures (`文/图 X`, `摄影 Y`), or before one
+    that closes the byline (`X Y 摄`, `本报记者 X 摄影`)."""
+    out, photo, since_role = [], False, []
+    words = byline_words(byline)
+    for i, w in enumerate(words):
         if is_role(w):
             photo = bool(_PHOTO_ROLE.search(w))
-        elif photo:
-            out.append(w)
+            if photo and i == len(words) - 1:
+                out.extend(since_role)
+            since_role = []
+        else:
+            since_role.append(w)
+            if photo:
+                out.append(w)
     return out
 
 

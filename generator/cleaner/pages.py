@@ -43,8 +43,13 @@ class RawPage:
 
 
 PAGE_MARK = " \t"
-"""The extraction opens a page with a plain space; a full-width space (U+3000) opening a
-line is a paragraph's printed indent, not a new page."""
+"""The extraction opens a page with one plain space; a full-width space (U+3000), or two
+or more plain ones, opening a line is a paragraph's printed indent, not a new page."""
+
+
+def opens_page(raw: str) -> bool:
+    """One plain space (or tab) before the line's text, or as the whole line."""
+    return bool(raw) and raw[0] in PAGE_MARK and (len(raw) == 1 or raw[1] not in PAGE_MARK)
 
 _SECTION = re.compile(r"^(?:[\u4e00-\u9fff]\s+){1,5}[\u4e00-\u9fff]$")
 
@@ -70,7 +75,7 @@ def page_lines(text: str) -> list[tuple[int, int, Optional[str], Optional[str], 
     pages: list[list] = []
     current: Optional[list] = None
     for no, raw in enumerate(text.splitlines(), 1):
-        starts_page = bool(raw) and raw[0] in PAGE_MARK
+        starts_page = opens_page(raw)
         if current is None or starts_page:
             current = [len(pages) + 1, no, None, None, []]
             pages.append(current)

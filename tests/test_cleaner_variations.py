@@ -131,6 +131,27 @@ def test_indents_printed_as_plain_spaces_read_as_full_width_ones():
     assert rewritten >= 30  # (a page of dateline items alone prints no indent)
 
 
+def test_indents_of_one_space_are_told_from_page_marks_by_their_number():
+    """An indent of one plain space looks like a page mark. A file prints a few pages of
+    hundreds of lines, so marks on more than one text line in 25 are indents; section
+    headers (` 动 态`) still open pages. Variation files with one-space indents: every
+    paragraph used to open a page (31 of 320 articles right), now 223."""
+    import re
+
+    rng = random.Random("11:U+3000 indents")
+    score = S.Score()
+    for k in range(100):
+        text, expected = random_issue(rng, f"variation-{k}.txt", VARIATIONS["U+3000 indents"])
+        score.add(S.score_records(expected, clean_text(re.sub(r"(?m)^\u3000\u3000", " ", text), "one.txt").to_dict()))
+    assert score.articles_right >= 223
+    sample = "\n\n".join([" 动 态", "本报讯 近日，某省邮政分公司召开", "旺季生产动员会。", " 会议要求，各单位", "要压实责任，确保安全。",
+                           " 会议强调，要加强", "管理，全力满足需求。", "□李明", "推进旺季生产", " 要 闻", " 某市邮政分公司", "开展安全检查。",
+                           "□王强", "开展安全检查"]) + "\n"
+    pages = clean_text(sample, "one.txt").to_dict()["pages"]
+    assert [p["section"] for p in pages] == ["动态", "要闻"]
+    assert [len(a["blocks"]) for a in pages[0]["articles"]] == [3]
+
+
 def test_three_headline_lines_before_a_dateline_stay_one_headline():
     """Even when the dateline's own line already ends a sentence."""
     text = (" 动 态\n\n本报讯 邮政网点业务稳定增长，服\n\n务水平持续提升，客户满意度\n\n明显提高。\n\n□李明\n\n"

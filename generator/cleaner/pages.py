@@ -60,6 +60,19 @@ def section_header(raw: str) -> Optional[str]:
     return despace(s) if _SECTION.match(s) else None
 
 
+MAX_PAGE_MARKS_SHARE = 1 / 25
+"""A file prints a few pages (one mark each); marks on more of its text lines than this
+(and more than MIN_INDENT_MARKS) are paragraph indents of one space."""
+MIN_INDENT_MARKS = 2
+
+
+def indents_look_like_page_marks(rows: list[str]) -> bool:
+    """Whether the extraction printed paragraph indents as one space, like its page marks."""
+    text_rows = sum(1 for raw in rows if raw.strip())
+    marks = sum(1 for raw in rows if raw.strip() and opens_page(raw) and not section_header(raw))
+    return marks > MIN_INDENT_MARKS and marks > MAX_PAGE_MARKS_SHARE * text_rows
+
+
 def split_pages(text: str) -> list[RawPage]:
     """A line starting with a plain space begins a page; blank lines are layout, not text."""
     pages = []
@@ -74,8 +87,10 @@ def page_lines(text: str) -> list[tuple[int, int, Optional[str], Optional[str], 
     needs only this, and measuring every line again would double its cost."""
     pages: list[list] = []
     current: Optional[list] = None
-    for no, raw in enumerate(text.splitlines(), 1):
-        starts_page = opens_page(raw)
+    rows = text.splitlines()
+    marks_are_indents = indents_look_like_page_marks(rows)
+    for no, raw in enumerate(rows, 1):
+        starts_page = opens_page(raw) and not (marks_are_indents and raw.strip() and not section_header(raw))
         if current is None or starts_page:
             current = [len(pages) + 1, no, None, None, []]
             pages.append(current)

@@ -37,6 +37,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     photographers: list[str] = field(default_factory=list)
     continued_from: Optional[str] = None
+    continued_to: Optional[str] = None  # `（下转第2版）`: the text goes on on that page
     blocks: list[Block] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -52,6 +53,7 @@ class Article:
             "authors": list(self.authors),
             "photographers": list(self.photographers),
             "continued_from": self.continued_from,
+            "continued_to": self.continued_to,
             "blocks": [b.to_dict() for b in self.blocks],
             "captions": list(self.captions),
             "warnings": list(self.warnings),
@@ -69,6 +71,7 @@ class Article:
             authors=list(d.get("authors") or []),
             photographers=list(d.get("photographers") or []),
             continued_from=d.get("continued_from"),
+            continued_to=d.get("continued_to"),
             blocks=[Block(b["type"], b["text"]) for b in d.get("blocks") or []],
             captions=list(d.get("captions") or []),
             warnings=list(d.get("warnings") or []),

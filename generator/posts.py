@@ -178,14 +178,34 @@ def post_meta(entry: Entry, registry: SlugRegistry) -> dict:
         "writers": list(a.authors),
         "photographers": list(a.photographers),
         "continued_from": a.continued_from,
+        "continued_to": a.continued_to,
         "captions": list(a.captions),
         "source": {"file": entry.source_file, "page": entry.source_page},
         "fingerprint": fingerprint(a),
     }
 
 
-def post_body(entry: Entry) -> str:
-    """Plain Markdown (with attr_list classes) so any renderer can show it."""
+def jump_partners(entries: list[Entry]) -> dict[int, Entry]:
+    """The other part of each article printed on two pages: `（下转第2版）` on page 1 goes
+    with the page-2 text marked `（上接第1版）` (by `id()` of each entry). Only where the
+    pair is certain: one such text on that page (or one whose headline is the same)."""
+    out: dict[int, Entry] = {}
+    for e in entries:
+        to = e.article.continued_to
+        if not to:
+            continue
+        back = f"第{e.page}版"
+        found = [c for c in entries if c.article.continued_from == back and f"第{c.page}版" == to]
+        if len(found) > 1:
+            found = [c for c in found if c.article.title and c.article.title == e.article.title]
+        if len(found) == 1 and id(found[0]) not in out:
+            out[id(e)], out[id(found[0])] = found[0], e
+    return out
+
+
+def post_body(entry: Entry, partner: Optional[Entry] = None) -> str:
+    """Plain Markdown (with attr_list classes) so any renderer can show it; `partner`: the
+    other part of an article printed on two pages, linked from its jump mark."""
     a = entry.article
     out: list[str] = []
     if a.kicker:
@@ -197,7 +217,7 @@ def post_body(entry: Entry) -> str:
     if credit:
         out.append(f"{_md_escape(credit)}\n{{: .byline }}")
     if a.continued_from:
-        out.append(f"（上接{_md_escape(a.continued_from)}）\n{{: .continued }}")
+        out.append(f"{_jump_mark('上接', a.continued_from, partner)}\n{{: .continued }}")
     for b in a.blocks:
         if b.type == "heading":
             out.append(f"## {_md_escape(b.text)}")
@@ -207,7 +227,15 @@ def post_body(entry: Entry) -> str:
         out.append(f"{_md_escape(c)}\n{{: .caption }}")
     if a.photographers:
         out.append(f"{'　'.join(a.photographers)} 摄影报道\n{{: .photo-credit }}")
+    if a.continued_to:
+        out.append(f"{_jump_mark('下转', a.continued_to, partner)}\n{{: .continued }}")
     return "\n\n".join(out) + "\n"
+
+
+def _jump_mark(word: str, page: str, partner: Optional[Entry]) -> str:
+    """`（下转第2版）`, a link to the other part when it is known (a post of the same issue)."""
+    text = f"（{word}{_md_escape(page)}）"
+    return f"[{text}]({partner.id}.md)" if partner is not None and partner.id else text
 
 
 def byline_text(a: Article) -> str:
@@ -253,4 +281,6 @@ def render_issue(issue: Issue, records: list[SourceRecord], docs_dir: Path,
     """All (path, text) pairs of one issue's posts, ids stable against what exists."""
     entries = issue_entries(issue, records)
     assign_ids(entries, existing_fingerprints(Path(docs_dir) / POSTS_DIR / issue.key))
-    return [(post_path(docs_dir, e), render_post(post_meta(e, registry), post_body(e))) for e in entries]
+    partners = jump_partners(entries)
+    return [(post_path(docs_dir, e), render_post(post_meta(e, registry), post_body(e, partners.get(id(e)))))
+            for e in entries]

@@ -11,7 +11,7 @@ total, and the review warnings' precision (warned articles that are wrong) and r
 the typesetter (`VARIATIONS` in tests/typesetter.py: narrow and wide columns, one long
 article, briefs, full last lines, three-line titles, subtitles, kickers, `□文/图` bylines,
 blank lines, trailing spaces, U+3000 inside lines and as indents, split Latin runs,
-headlines printed before their texts, paragraphs on one line, all mixed) on 100 files each, one row per variation
+headlines printed before their texts, `（下转…）` jump marks, paragraphs on one line, all mixed) on 100 files each, one row per variation
 with conservation failures and crashes.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 FIELDS = ("kind", "kicker", "title", "subtitle", "dateline", "byline", "authors",
-          "photographers", "continued_from", "blocks", "captions")
+          "photographers", "continued_from", "continued_to", "blocks", "captions")
 """Fields compared; `warnings` is reported separately (expected files carry none)."""
 
 

@@ -109,3 +109,30 @@ def test_display_lines_after_a_text_s_full_last_line_are_its_headline_not_a_subh
     assert arts[0]["title"] == "全力保障旺季生产"
     assert [b["type"] for b in arts[0]["blocks"]] == ["paragraph"]
     assert arts[0]["blocks"][0]["text"].endswith("确保邮件安全畅通。")
+
+
+FRONT_PAGE = [
+    " 要 闻",
+    "本报讯 （记者 王明） 近日，集团",
+    "公司召开旺季生产动员会，部署揽",
+    "收、分拣、运输和投递各环节保障",
+    "工作，要求各单位细化措施。",
+    "（下转第2版）",
+    "全力保障旺季生产",
+    "本报讯 近日，某省邮政分公司开展",
+    "安全生产大检查，排查隐患，确保",
+    "寄递渠道安全畅通。（下转第3版）",
+    "开展安全生产大检查",
+]
+
+
+def test_a_jump_out_mark_closes_the_text_and_names_the_page_it_goes_on():
+    """`（下转第2版）` on its own line or ending the text's last line: the text goes on on
+    that page (`continued_to`); the mark is neither text nor headline."""
+    record = clean_text(page(FRONT_PAGE), "front.txt").to_dict()
+    arts = record["pages"][0]["articles"]
+    assert [(a["title"], a["continued_to"]) for a in arts] == [("全力保障旺季生产", "第2版"),
+                                                               ("开展安全生产大检查", "第3版")]
+    assert arts[0]["blocks"][-1]["text"].endswith("要求各单位细化措施。")
+    assert arts[1]["blocks"][-1]["text"].endswith("寄递渠道安全畅通。")
+    assert all(a["warnings"] == [] for a in arts)

@@ -3,7 +3,8 @@
 Each variation is one departure a real PDF extraction gives (narrow or wide columns, one
 long article, many short briefs, full last lines, three-line headlines, subtitles,
 kickers, `□文/图` bylines, blank lines, trailing and full-width spaces, U+3000 paragraph
-indents, split Latin runs, headlines before texts, paragraphs on one line).
+indents, split Latin runs, headlines before texts, `（下转第N版）` jump marks, paragraphs on one
+line).
 Every generated file must conserve its text; each variation's accuracy on a fixed batch
 is a ratchet (`python tests/score_cleaner.py --variations` prints the rows).
 """
@@ -43,6 +44,7 @@ FLOORS = {
     "Latin/digit runs split": (296, 310, 404),
     "mixed (all at 30%)": (277, 311, 530),
     "headlines before texts": (268, 284, 489),
+    "下转 jump marks": (314, 326, 500),
     "paragraphs on one line": (291, 314, 456),
 }
 

@@ -117,3 +117,20 @@ def test_fingerprint_reads_only_the_opening_but_equals_the_whole_text_definition
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.choice([5, 300, 399, 400, 401, 2000])))
         whole = posts._PUNCT_OR_SPACE.sub("", unicodedata.normalize("NFKC", text))[:40]
         assert posts.fingerprint(Article(blocks=[Block("paragraph", text)])) == whole
+
+
+def test_the_two_parts_of_a_jumped_article_link_to_each_other(tmp_path):
+    """`（下转第3版）` on page 2 and `（上接第2版）` on page 3: each mark links to the other
+    part's post; a mark whose other part is not in the issue stays plain text."""
+    issue = Issue(date=dt.date(2022, 12, 19), number=1234, page_names={}, first_page=2, files=[tmp_path / "a.txt"])
+    front = Article(title="全力保障旺季生产", blocks=[Block("paragraph", "近日，集团公司召开动员会。")],
+                    continued_to="第3版")
+    lost = Article(title="开展安全生产大检查", blocks=[Block("paragraph", "近日，某省开展检查。")], continued_to="第5版")
+    jump = Article(kind="continuation", title="全力保障旺季生产", continued_from="第2版",
+                   blocks=[Block("paragraph", "会议要求，各单位要压实责任。")])
+    records = [SourceRecord("a.txt", [Page(1, "要闻", [front, lost]), Page(2, "动态", [jump])])]
+    outputs = dict((p.name, text) for p, text in render_issue(issue, records, tmp_path / "docs", SlugRegistry()))
+    assert "[（下转第3版）](202212190301.md)" in outputs["202212190201.md"]
+    assert "[（上接第2版）](202212190201.md)" in outputs["202212190301.md"]
+    assert "（下转第5版）" in outputs["202212190202.md"] and "](" not in outputs["202212190202.md"]
+    assert frontmatter.loads(outputs["202212190201.md"]).metadata["continued_to"] == "第3版"

@@ -81,6 +81,7 @@ class Variation:
     ideographic_indents: bool = False  # a paragraph's first line opens with two U+3000
     latin_words: bool = False  # Latin words and numbers in the text, split across lines
     headlines_first: bool = False  # a headline printed before its text, not after it
+    jump_outs: bool = False  # a headlined text goes on on another page: `（下转第N版）` ends it here
     share: float = 1.0  # chance that an article takes each headline/byline departure
 
 
@@ -101,6 +102,7 @@ VARIATIONS = {
     "U+3000 indents": Variation(ideographic_indents=True),
     "Latin/digit runs split": Variation(latin_words=True),
     "headlines before texts": Variation(headlines_first=True),
+    "下转 jump marks": Variation(jump_outs=True),
     # an extraction that joins a paragraph's lines: one paragraph (or caption) per line
     "paragraphs on one line": Variation(text_cols=(2000, 2000), photo_cols=(2000, 2000)),
     "mixed (all at 30%)": Variation(text_cols=(8, 24), full_last_lines=True, three_line_titles=True,
@@ -127,14 +129,15 @@ class Spec:
     signature: list[str] = field(default_factory=list)
     photographers: list[str] = field(default_factory=list)
     continued_from: Optional[str] = None
+    continued_to: Optional[str] = None  # `（下转第N版）` after the text (it signs on that page)
     blocks: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
     captions: list[str] = field(default_factory=list)
     box_byline: Optional[str] = None  # `□文/图 Name`: the name wrote and photographed
 
     @property
     def signed(self) -> bool:
-        """A `□` line closes the article."""
-        return bool(self.signature or self.box_byline)
+        """A `□` line (or a jump mark) closes the article."""
+        return bool(self.signature or self.box_byline or self.continued_to)
 
     def expected(self) -> dict:
         byline = None
@@ -154,7 +157,7 @@ class Spec:
             "title": " ".join(self.title) if self.title else None,
             "subtitle": self.subtitle, "dateline": "本报讯" if self.dateline else None,
             "byline": byline, "authors": authors, "photographers": photographers,
-            "continued_from": self.continued_from,
+            "continued_from": self.continued_from, "continued_to": self.continued_to,
             "blocks": [{"type": t, "text": x} for t, x in self.blocks],
             "captions": list(self.captions), "warnings": [],
         }
@@ -328,6 +331,8 @@ def make_article(rng: random.Random, kind: str, first_on_page: bool, var: Variat
         while n in taken:  # the reporter of a byline does not sign the item again
             n = name(rng)
         spec.signature[k] = n
+    if var.jump_outs and kind in ("news", "feature") and spec.title and rng.random() < 0.4 * var.share:
+        spec.continued_to, spec.signature = f"第{rng.randint(2, 8)}版", []  # it signs on that page
     if var.box_bylines and kind != "continuation" and rng.random() < 0.7 * var.share:
         # `□文/图 Name` stands for a signature and for a 本报讯 byline
         spec.box_byline, spec.signature, spec.byline, spec.spaced_byline = name(rng), [], None, False
@@ -373,7 +378,13 @@ def typeset_article(rng: random.Random, spec: Spec, col: int, var: Variation = B
                 lay.paragraph_lines(text, prefix=dateline_prefix(spec))
             else:
                 lay.paragraph_lines(text)
-        if spec.signature or spec.box_byline:
+        if spec.continued_to:
+            mark = f"（下转{spec.continued_to}）"
+            if rng.random() < 0.5 and width(lay.out[-1], lay.punct_em) + width(mark, lay.punct_em) <= col + 1:
+                lay.out[-1] += mark  # set at the end of the text's last line
+            else:
+                lay.out.append(mark)
+        elif spec.signature or spec.box_byline:
             sig = "□" + (" ".join(spec.signature) if spec.signature else f"{BOX_ROLE} {spec.box_byline}")
             last = lay.out[-1]
             if width(last, lay.punct_em) + width(sig, lay.punct_em) + 1 <= col and rng.random() < 0.6 and not last.count(" ") > 3:

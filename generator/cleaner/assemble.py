@@ -145,6 +145,7 @@ def build_article(d: Draft) -> Article:
     a.photographers = _dedup(a.photographers)
     if d.continued_from:
         a.continued_from = d.continued_from
+    a.continued_to = d.continued_to
     a.kind = kind_of(d, a)
     return a
 

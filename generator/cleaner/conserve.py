@@ -30,6 +30,8 @@ def interpreted_markers(lines: list[str]) -> Counter:
             markers.update(F.PHOTO_CREDIT)
         if F.continuation_of(raw):
             markers.update("（上接）")
+        if F.split_jump_out(raw):
+            markers.update("（下转）")
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if _SPLIT_WORD.search(raw.rstrip()) and nxt[:1].isascii() and nxt[:1].isalpha():
             markers["-"] += 1
@@ -55,7 +57,7 @@ def _page_input(lines: tuple[str, ...], section_raw: str | None) -> Counter:
 def article_chars(a: Article) -> str:
     """The text an article carries; names already inside the byline count once."""
     subtitle = "——" + a.subtitle if a.subtitle else None  # its printed dash was stripped
-    texts = [a.kicker, a.title, subtitle, a.dateline, a.byline, a.continued_from]
+    texts = [a.kicker, a.title, subtitle, a.dateline, a.byline, a.continued_from, a.continued_to]
     texts += [b.text for b in a.blocks] + list(a.captions)
     byline_words = set(F.byline_words(a.byline)) if a.byline else set()
     names = list(dict.fromkeys(list(a.authors) + list(a.photographers)))  # a credit names people once

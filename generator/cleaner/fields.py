@@ -22,6 +22,7 @@ _CREDIT_ROLE = re.compile(r"^(?:文|图|摄影|摄)(?:[/／、](?:文|图|摄影
 whole word: these characters also occur inside names)."""
 _PHOTO_ROLE = re.compile(r"图|摄")
 _CONTINUATION = re.compile(r"^（\s*上\s*接\s*(第\s*\S+?\s*版)\s*）$")
+_JUMP_OUT = re.compile(r"^(.*?)\s*（\s*下\s*转\s*(第\s*\S+?\s*版)\s*）$")
 _DATELINE_WORD = re.compile(r"^\s*本\s*报\s*(?:[\u4e00-\u9fff]\s*){0,4}?讯")
 """`本报讯`, or with the place it was sent from (`本报北京讯`); the word may be letter-spaced."""
 _SIGNATURE_TAIL = re.compile(r"^(.*?)\s*□\s*([^□]+?)\s*$")
@@ -39,6 +40,13 @@ def continuation_of(line: str) -> Optional[str]:
     """`（上接第1版）` -> `第1版`; None for any other line."""
     m = _CONTINUATION.match(line.strip())
     return despace(m.group(1)) if m else None
+
+
+def split_jump_out(line: str) -> Optional[tuple[str, str]]:
+    """`…畅通。（下转第2版）` -> ('…畅通。', '第2版'): the text goes on on another page (the
+    mark stands on its own line or ends the text's last one); None for any other line."""
+    m = _JUMP_OUT.match(line.strip())
+    return (m.group(1), despace(m.group(2))) if m else None
 
 
 def dateline_word(text: str) -> Optional[str]:

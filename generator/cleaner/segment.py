@@ -47,6 +47,7 @@ class Draft:
     parts: list[Part] = field(default_factory=list)
     closed: bool = False
     continued_from: Optional[str] = None
+    continued_to: Optional[str] = None
     top_author: Optional[list[str]] = None  # raw text after □ and following author lines
     signatures: list[str] = field(default_factory=list)
     credit: Optional[str] = None
@@ -363,6 +364,17 @@ class PageReader:
             if cont:
                 d = self.new_draft(i, "continuation")
                 d.continued_from = cont
+                i += 1
+                continue
+            jump = F.split_jump_out(s)
+            if jump:  # like a signature, the mark closes the text before it (on its line too)
+                head, to = jump
+                self.finish_text_before_credit(i, ln, head)
+                if self.cur is None:
+                    self.cur = Draft(ln.no)
+                    self.out.drafts.append(self.cur)
+                self.cur.continued_to = " ".join(x for x in (self.cur.continued_to, to) if x)
+                self.cur.closed = True  # the text goes on on another page
                 i += 1
                 continue
             credit = F.split_credit(s)

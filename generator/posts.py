@@ -185,17 +185,34 @@ def post_meta(entry: Entry, registry: SlugRegistry) -> dict:
     }
 
 
+_NUMERALS = {ch: n for n, ch in enumerate("零一二三四五六七八九十")}
+
+
+def page_number(mark: Optional[str]) -> Optional[int]:
+    """`第2版`, `2版`, `第十二版` -> the page number; None when it names none."""
+    if not mark:
+        return None
+    digits = unicodedata.normalize("NFKC", mark).strip("第版 ")
+    if digits.isdigit():
+        return int(digits)
+    if digits and all(ch in _NUMERALS for ch in digits):
+        if "十" not in digits:
+            return int("".join(str(_NUMERALS[ch]) for ch in digits))
+        tens, _, ones = digits.partition("十")
+        return (_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[ones] if ones else 0)
+    return None
+
+
 def jump_partners(entries: list[Entry]) -> dict[int, Entry]:
     """The other part of each article printed on two pages: `（下转第2版）` on page 1 goes
     with the page-2 text marked `（上接第1版）` (by `id()` of each entry). Only where the
     pair is certain: one such text on that page (or one whose headline is the same)."""
     out: dict[int, Entry] = {}
     for e in entries:
-        to = e.article.continued_to
-        if not to:
+        to = page_number(e.article.continued_to)
+        if to is None:
             continue
-        back = f"第{e.page}版"
-        found = [c for c in entries if c.article.continued_from == back and f"第{c.page}版" == to]
+        found = [c for c in entries if c.page == to and page_number(c.article.continued_from) == e.page]
         if len(found) > 1:
             found = [c for c in found if c.article.title and c.article.title == e.article.title]
         if len(found) == 1 and id(found[0]) not in out:

@@ -70,6 +70,22 @@ def test_a_photo_role_closing_a_byline_names_the_photographers_before_it():
     assert (art["authors"], art["photographers"], art["title"]) == (["李明"], ["李明"], "年货展销迎新春")
 
 
+def test_jump_marks_in_their_printed_variants():
+    """`（上接第1版）` / `（接1版）` / `（上接第一版）`, `（下转第2版）` / `（转2版）`: the page kept
+    as printed, the rest of the mark counted as structure."""
+    assert F.continuation_of("（接第1版）") == "第1版" and F.continuation_of("（上接1版）") == "1版"
+    assert F.continuation_of("（上接第一版）") == "第一版" and F.continuation_of("（接待第1版）") is None
+    assert F.split_jump_out("寄递渠道安全畅通。（转第3版）") == ("寄递渠道安全畅通。", "第3版")
+    assert F.split_jump_out("（下转2版）") == ("", "2版") and F.split_jump_out("（转发第2版）") is None
+    assert F.jump_mark_chars("（ 接 第 1 版 ）") == "（接）" and F.jump_mark_chars("文字。（下转第2版）") == "（下转）"
+    page = "\n\n".join([" 要 闻", "本报讯 近日，某省邮政分公司开展", "安全生产大检查，确保寄递渠道安全", "畅通。（转2版）",
+                         "开展安全生产大检查", " 动 态", "开展安全生产大检查", "（接1版）", "检查组深入一线，逐项排查", "隐患。",
+                         "□李华"]) + "\n"
+    first, second = (p["articles"][0] for p in clean_text(page, "jump.txt").to_dict()["pages"])
+    assert (first["title"], first["continued_to"]) == ("开展安全生产大检查", "2版")
+    assert (second["kind"], second["title"], second["continued_from"]) == ("continuation", "开展安全生产大检查", "1版")
+
+
 def test_signature_credit_and_jump_lines():
     assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
     assert F.split_signature("□段亚利") == ("", "段亚利")

@@ -134,3 +134,10 @@ def test_the_two_parts_of_a_jumped_article_link_to_each_other(tmp_path):
     assert "[（上接第2版）](202212190201.md)" in outputs["202212190301.md"]
     assert "（下转第5版）" in outputs["202212190202.md"] and "](" not in outputs["202212190202.md"]
     assert frontmatter.loads(outputs["202212190201.md"]).metadata["continued_to"] == "第3版"
+
+
+def test_page_numbers_of_jump_marks():
+    from generator.posts import page_number
+
+    assert [page_number(x) for x in ("第2版", "2版", "第１２版", "第十二版", "第十版", "第二十版", None, "第X版")] == \
+        [2, 2, 12, 12, 10, 20, None, None]

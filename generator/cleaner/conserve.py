@@ -28,10 +28,7 @@ def interpreted_markers(lines: list[str]) -> Counter:
         markers["□"] += raw.count("□")
         if F.split_credit(raw):
             markers.update(F.PHOTO_CREDIT)
-        if F.continuation_of(raw):
-            markers.update("（上接）")
-        if F.split_jump_out(raw):
-            markers.update("（下转）")
+        markers.update(F.jump_mark_chars(raw))
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if _SPLIT_WORD.search(raw.rstrip()) and nxt[:1].isascii() and nxt[:1].isalpha():
             markers["-"] += 1

@@ -86,6 +86,19 @@ def test_jump_marks_in_their_printed_variants():
     assert (second["kind"], second["title"], second["continued_from"]) == ("continuation", "开展安全生产大检查", "1版")
 
 
+def test_a_pointer_to_another_page_ends_a_paragraph_and_stays_text():
+    """A front-page teaser ends on `（详见第2版）`: it closes the paragraph (it is no
+    headline line, and the headline after it stays the headline)."""
+    assert ends_with_terminal("确保安全畅通。（详见第2版）") and ends_with_terminal("（见3版）")
+    assert not ends_with_terminal("（第2版）")
+    for last in (["单位细化措施。（详见第2版）"], ["单位细化措施。", "（详见第2版）"]):
+        page = "\n\n".join([" 要 闻", "本报讯 近日，某省邮政分公司召开", "旺季生产动员会，部署各环节保障",
+                             "工作，要求各"] + last + ["推进旺季生产"]) + "\n"
+        art, = clean_text(page, "teaser.txt").to_dict()["pages"][0]["articles"]
+        assert art["title"] == "推进旺季生产"
+        assert "".join(b["text"] for b in art["blocks"]).endswith("单位细化措施。（详见第2版）")
+
+
 def test_signature_credit_and_jump_lines():
     assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
     assert F.split_signature("□段亚利") == ("", "段亚利")

@@ -150,9 +150,15 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+_SEE_PAGE = re.compile(r"（\s*(?:详\s*)?见\s*(?:第\s*)?[0-9０-９一二三四五六七八九十\s]+版\s*）$")
+"""`（详见第2版）`: a teaser's pointer to the article on another page ends its paragraph."""
+
+
 def ends_with_terminal(line: str) -> bool:
     """True when the last printed character may close a paragraph."""
     s = line.rstrip()
+    if s.endswith("版）") and _SEE_PAGE.search(s):
+        return True
     while s and s[-1] in CLOSING_QUOTES:
         s = s[:-1].rstrip()
         if s and s[-1] in TERMINAL_PUNCT:

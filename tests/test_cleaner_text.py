@@ -99,6 +99,23 @@ def test_a_pointer_to_another_page_ends_a_paragraph_and_stays_text():
         assert "".join(b["text"] for b in art["blocks"]).endswith("单位细化措施。（详见第2版）")
 
 
+def test_a_numbered_subheading_s_number_is_no_clause_mark():
+    """`二、加强干部队伍建设`: the 、 after a subheading's number does not make the line running
+    text, even where the paragraph under it opens without an indent."""
+    from generator.cleaner.paragraphs import facts, without_enumerator
+
+    assert without_enumerator("二、加强干部队伍建设") == "加强干部队伍建设"
+    assert without_enumerator("（一）完善考核评价机制") == "完善考核评价机制"
+    assert without_enumerator("2.强化日常监督") == "强化日常监督" and without_enumerator("2.5亿元") == "2.5亿元"
+    assert not facts("二、加强干部队伍建设", 9.5, False, False).inner_comma
+    page = "\n\n".join([" 理 论", "党的二十大报告对全面从严治党", "作出了新的部署，我们要认真学习", "领会，切实抓好贯彻落实。",
+                         "二、加强干部队伍建设", "要坚持新时代好干部标准，加强", "干部教育培训，提升干部队伍的", "能力和素质。", "□王强",
+                         "以高质量党建引领高质量发展"]) + "\n"
+    art, = clean_text(page, "theory.txt").to_dict()["pages"][0]["articles"]
+    assert [b["type"] for b in art["blocks"]] == ["paragraph", "heading", "paragraph"]
+    assert art["blocks"][1]["text"] == "二、加强干部队伍建设"
+
+
 def test_signature_credit_and_jump_lines():
     assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
     assert F.split_signature("□段亚利") == ("", "段亚利")

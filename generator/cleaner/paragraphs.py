@@ -87,7 +87,7 @@ def facts(raw: str, width: float, terminal: bool, spaced: bool, whole_lines: boo
     gaps = len(_CJK_GAP.findall(s.strip())) if " " in s else 0  # most lines have no space at all
     stretched = gaps >= 3  # letter_spaced(s)
     phrase_gap = 0 < gaps <= 2
-    body = s[:-1]
+    body = without_enumerator(s)[:-1]
     return LineFacts(width - fuzz, terminal, spaced and stretched,
                      _INNER_STOP.search(body) is not None,
                      _INNER_COMMA.search(body) is not None,
@@ -96,6 +96,16 @@ def facts(raw: str, width: float, terminal: bool, spaced: bool, whole_lines: boo
                      phrase_gap,
                      phrase_gap and not _gap_inside_quotes(s),
                      width - fuzz > MAX_COLUMN or (whole_lines and terminal))
+
+
+ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|（\s*[一二三四五六七八九十]{1,3}\s*）|[0-9]{1,2}\s*[.．、]"
+                        r"(?![0-9]))\s*")
+"""`一、`, `（一）`, `1.` opening a numbered subheading: its mark is no clause mark inside."""
+
+
+def without_enumerator(line: str) -> str:
+    """The line without the number opening a numbered subheading (`二、加强…` -> `加强…`)."""
+    return ENUMERATOR.sub("", line, count=1)
 
 
 def _gap_inside_quotes(s: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Optional
 from . import fields as F
 from .headlines import OPENERS
 from .pages import Line, RawPage
-from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts
+from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts, without_enumerator
 from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, join_lines, line_width
 
 WIDTH_JUMP = 3.0
@@ -81,12 +81,13 @@ class PageDraft:
 
 def _has_inner_stop(raw: str) -> bool:
     """A sentence stop inside the line: body text, never a display line."""
-    return any(ch in "。！？；" for ch in raw.rstrip()[:-1])
+    return any(ch in "。！？；" for ch in without_enumerator(raw.rstrip())[:-1])
 
 
 def _has_inner_clause(raw: str) -> bool:
-    """A clause mark inside the line: running text, rarely a headline."""
-    return any(ch in "，、" for ch in raw.rstrip()[:-1])
+    """A clause mark inside the line (a subheading's number `二、` aside): running text,
+    rarely a headline."""
+    return any(ch in "，、" for ch in without_enumerator(raw.rstrip())[:-1])
 
 
 def _fuzz(raw: str) -> float:

@@ -20,7 +20,8 @@ __all__ = ["clean_text", "check_conservation", "review_report"]
 
 def clean_text(text: str, source: str) -> SourceRecord:
     """Pages -> drafts -> articles; raises ConservationError if any text was lost or doubled."""
-    pages = split_pages(plain_spaces(text))
+    text = plain_spaces(text)  # (spaces are layout: conservation counts every other character)
+    pages = split_pages(text)
     record = build_record(source, [(p, read_page(p)) for p in pages])
     reconcile(pages, record)  # misread pages keep every printed character, with a warning
     check_conservation(text, record)

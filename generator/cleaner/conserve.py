@@ -28,7 +28,9 @@ def interpreted_markers(lines: list[str]) -> Counter:
         markers["□"] += raw.count("□")
         if F.split_credit(raw):
             markers.update(F.PHOTO_CREDIT)
-        markers.update(F.jump_mark_chars(raw))
+        jump = F.jump_mark_chars(raw)
+        if jump:
+            markers.update(jump)
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if _SPLIT_WORD.search(raw.rstrip()) and nxt[:1].isascii() and nxt[:1].isalpha():
             markers["-"] += 1

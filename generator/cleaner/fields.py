@@ -55,6 +55,8 @@ def split_jump_out(line: str) -> Optional[tuple[str, str]]:
 def jump_mark_chars(line: str) -> str:
     """The characters of a jump line's mark that are structure, not text: the brackets and
     `上接` / `下转` around the page, which the record keeps as `continued_from` / `continued_to`."""
+    if "版" not in line:
+        return ""  # (most lines)
     text = despace(line)
     page = continuation_of(line)
     if page:
@@ -73,7 +75,7 @@ def dateline_word(text: str) -> Optional[str]:
 
 def starts_with_dateline(line: str) -> bool:
     # the first non-space character tells most lines apart at once
-    return dateline_word(line) is not None
+    return line.lstrip()[:1] == DATELINE[0] and dateline_word(line) is not None
 
 
 def split_dateline(text: str) -> tuple[Optional[str], str]:

@@ -103,9 +103,12 @@ ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|（
 """`一、`, `（一）`, `1.` opening a numbered subheading: its mark is no clause mark inside."""
 
 
+_ENUMERATOR_FIRST = set("一二三四五六七八九十（0123456789 \t")
+
+
 def without_enumerator(line: str) -> str:
     """The line without the number opening a numbered subheading (`二、加强…` -> `加强…`)."""
-    return ENUMERATOR.sub("", line, count=1)
+    return ENUMERATOR.sub("", line, count=1) if line[:1] in _ENUMERATOR_FIRST else line
 
 
 def _gap_inside_quotes(s: str) -> bool:

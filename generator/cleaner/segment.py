@@ -431,10 +431,12 @@ class PageReader:
 
     def release_closing_headings(self) -> None:
         """A subheading heads text under it: display lines the reading left at the very end
-        of a text (nothing after them, not even a signature) are a headline group there."""
+        of a text (nothing after them, not even a signature or a jump mark: the text under a
+        subheading may go on on another page) are a headline group there."""
         drafts, groups = self.out.drafts, self.out.groups
         for di, d in enumerate(drafts):
-            if not d.parts or d.parts[-1].type != "heading" or len(d.parts) < 2 or d.signatures or d.credit:
+            if not d.parts or d.parts[-1].type != "heading" or len(d.parts) < 2 or d.signatures or d.credit \
+                    or d.continued_to:
                 continue
             lines = d.parts.pop().lines
             moved = {f"(line {ln.no})" for ln in lines}

@@ -81,9 +81,20 @@ def join_spaced_runs(raws: list[str]) -> str:
     out = ""
     for raw in raws:
         tail = out.split()[-2:]
-        spaced = len(tail) == 2 and all(len(t) == 1 for t in tail)
+        spaced = len(tail) == 2 and all(len(t) == 1 for t in tail) and not splits_a_name(out)
         out += (" " if spaced and raw[:1] not in "）" else "") + raw
     return out
+
+
+def splits_a_name(text: str) -> bool:
+    """Whether a letter-spaced byline broken at the end of `text` is broken inside a name:
+    one character after its role word (`（山 西 记 者 孙` + `飞丽）`), no name being one character."""
+    run = ""
+    for tok in reversed(text.split()):
+        if len(tok) != 1:
+            break
+        run = tok + run
+    return len(run) >= 3 and any(run[:-1].endswith(role) for role in F.ROLE_WORDS)
 
 
 def build_article(d: Draft) -> Article:

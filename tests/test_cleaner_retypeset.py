@@ -10,14 +10,14 @@ from generator.cleaner import check_conservation, clean_text
 from typesetter import real_articles, retypeset_batch
 
 ROUNDS, SEED = 10, 7
-ARTICLES_RIGHT = 260  # of 280
+ARTICLES_RIGHT = 261  # of 280
 TITLES_RIGHT = 269  # of 280
 BREAKS_RIGHT = 1236  # of 1240
-BREAKS_SPURIOUS_AT_MOST = 8
+BREAKS_SPURIOUS_AT_MOST = 7
 FALSE_ALARMS = 2  # warned articles that are right (counts, not shares, as in test_properties.py: fixing
 # a warned error must not fail the ratchet; the third is a jump text now read right whose
 # headline attribution was a close call and says so)
-SILENT_ERRORS = 19  # wrong articles that carry no warning (27 before that fix; 21 before headline runs kept printed order)
+SILENT_ERRORS = 13  # wrong articles that carry no warning (27 before that fix; 21 before headline runs kept printed order; 19 before the early-break cost)
 
 
 def test_every_real_article_is_laid_out_every_round():

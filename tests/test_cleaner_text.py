@@ -116,6 +116,22 @@ def test_a_numbered_subheading_s_number_is_no_clause_mark():
     assert art["blocks"][1]["text"] == "二、加强干部队伍建设"
 
 
+def test_a_line_an_em_short_before_a_line_opening_with_an_ideograph_did_not_run_on():
+    """`场加强花园，体系渠道。` fills its line and ends a sentence: a paragraph may end there or
+    not. The next line, `花园协同增长改革，`, is two ems short of the column, and the line after
+    it opens with `质`, which would have fit: so it is an indented first line, and the paragraph
+    did end. A line ends short of its room only before a mark or Latin run that cannot be
+    split (kinsoku)."""
+    lines = ["花园改革实现，分", "拣羊绒文化收入政府，", "木耳品牌金融。管理落", "实 政 府 能 力 ！ 网 点 组 织",
+             "工作拓展，仓储羊绒城", "市， 668 增长投递。收入", "仓储物流服务，拓展市", "场加强花园，体系渠道。",
+             "花园协同增长改革，", "质 量 落 实 物 流 。 木 耳 员", "工企业投递，增长收入，", "团队完善 369 质量花园。",
+             "站点羊绒团队，体", "系增长平台，提升政府", "平台羊绒拓展！机制揽", "收成本平台木耳，完善",
+             "花 园 寄 递 推 动 ， 车 辆 机", "制揽收政府。能力工作", "城市组织羊绒，文化花", "园拓展系统考核！快递",
+             "花园物流优化，羊绒规", "模强化文化；", "□张萍芳 沈刚飞"]
+    art, = clean_text("\n\n".join([" 综 合"] + lines) + "\n", "full.txt").to_dict()["pages"][0]["articles"]
+    assert [b["text"][:8] for b in art["blocks"]] == ["花园改革实现，分", "花园协同增长改革", "站点羊绒团队，体"]
+
+
 def test_signature_credit_and_jump_lines():
     assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
     assert F.split_signature("□段亚利") == ("", "段亚利")

@@ -42,12 +42,12 @@ def test_generated_pages_conserve_text_and_keep_their_furniture(seed):
 
 # Ratchet on a fixed batch of 300 generated files (see tests/score_cleaner.py for the numbers).
 GENERATED_FILES = 300
-ARTICLES_RIGHT = 913  # of 1004 (headline words occur in the text, punctuation half or full width)
+ARTICLES_RIGHT = 919  # of 1004 (headline words occur in the text, punctuation half or full width)
 TITLES_RIGHT = 957  # of 1004
-BREAKS_RIGHT = 1368  # of 1431
+BREAKS_RIGHT = 1377  # of 1431
 FALSE_ALARMS = 2  # warned articles that are right (a count, not a share: fixing a warned
 # error lowers the share of warned articles that are wrong without adding any false alarm)
-SILENT_ERRORS = 91  # wrong articles that carry no warning (was 116 with a recall of 24%, then 99)
+SILENT_ERRORS = 80  # wrong articles that carry no warning (was 116 with a recall of 24%, then 99, 91)
 
 
 def test_generated_accuracy_never_falls_below_the_level_reached():

@@ -39,6 +39,9 @@ COLUMN_CHANGE = 3.0
 MAX_COLUMN = 40.0
 """No printed column is wider (ems): a longer line is a whole paragraph, as extractions
 that join a paragraph's lines give it."""
+EARLY_BREAK, EARLY_BREAK_COST = 1.0, 1.0
+"""A running line an em or more short of its room, though the next line opens with an
+ideograph that would have fit there, is unlikely (kinsoku pushes only marks and Latin runs)."""
 WIDE_JOIN = 2.0
 """Price of reading such a line as joined to the line before or after it (a paragraph
 broken by a column or page break, not at its end)."""
@@ -62,6 +65,7 @@ class LineFacts:
     phrase_gap: bool = False  # a real space between two phrases: display type, not body text
     bare_gap: bool = False  # such a space outside quotation marks (body text quotes display text)
     whole: bool = False  # a whole paragraph on one line (an extraction that joins its lines)
+    next_ideograph: bool = False  # the next line opens with an ideograph (it would fit in an em left)
 
 
 COMPRESSIBLE = set("，、。；：“”‘’（）《》！？")
@@ -132,6 +136,8 @@ def fit_cost(ln: LineFacts, room: float) -> float:
         return min(4.0, 0.5 + (d - FIT_ABOVE))
     if d < -FIT_BELOW and not ln.spaced:  # a letter-spaced line is stretched to fill
         return min(3.0, 1.0 + 2.0 * (-FIT_BELOW - d))
+    if d <= -EARLY_BREAK and ln.next_ideograph and not ln.spaced:
+        return EARLY_BREAK_COST  # an em left, and the next line's first ideograph would have fit
     return 0.0
 
 
@@ -283,7 +289,7 @@ def _own_costs_at(key: tuple, allow_headings: bool, col: float, first: bool) -> 
 
 
 _facts_key = attrgetter("width", "terminal", "spaced", "inner_stop", "inner_comma", "soft_end",
-                        "phrase_gap", "bare_gap", "whole")
+                        "phrase_gap", "bare_gap", "whole", "next_ideograph")
 """What line_cost reads of a line: lines with equal keys cost the same everywhere."""
 
 
@@ -419,7 +425,8 @@ def with_punct_width(lines: list[LineFacts], em: float) -> list[LineFacts]:
     if em == 0.5:
         return lines
     return [LineFacts(ln.width + (em - 0.5) * ln.punct, ln.terminal, ln.spaced, ln.inner_stop, ln.inner_comma,
-                      ln.soft_end, ln.punct, ln.phrase_gap, ln.bare_gap, ln.whole) for ln in lines]
+                      ln.soft_end, ln.punct, ln.phrase_gap, ln.bare_gap, ln.whole, ln.next_ideograph)
+            for ln in lines]
 
 
 UNSURE_BREAK = 0.14

@@ -15,7 +15,7 @@ from . import fields as F
 from .headlines import OPENERS
 from .pages import Line, RawPage
 from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts, without_enumerator
-from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, join_lines, line_width
+from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, is_ideograph, join_lines, line_width
 
 WIDTH_JUMP = 3.0
 """Column widths differing by this many ems belong to different articles."""
@@ -574,7 +574,10 @@ def parts_from_lines(lines: list[Line], flush_first: bool, allow_headings: bool,
     Lines whose reading was a close call go to `warnings` for the editor's review.
     """
     unsure: list = []
-    labels = best_labelling([facts(ln.raw, ln.width, ln.terminal, ln.spaced, whole_lines) for ln in lines],
+    line_facts = [facts(ln.raw, ln.width, ln.terminal, ln.spaced, whole_lines) for ln in lines]
+    for lf, nxt in zip(line_facts, lines[1:]):
+        lf.next_ideograph = is_ideograph(nxt.raw[:1])
+    labels = best_labelling(line_facts,
                             flush_first, allow_headings, unsure)
     if warnings is not None:
         for k, chosen, other in unsure:

@@ -15,14 +15,14 @@ pages:
 """
 PAGES = [
     " 要 闻",
-    "本报讯 （记者 王明） 近日，集团",
-    "公司召开旺季生产动员会，部署揽",
-    "收、分拣、运输和投递各环节保障",
-    "工作，要求各单位细化措施。",
+    "本报讯 （记者 刘洋） 日前，集团",
+    "公司部署冬季安全生产工作，要求",
+    "各单位压紧压实安全责任，确保",
+    "寄递渠道安全畅通。",
     "（下转第2版）",
-    "全力保障旺季生产",
+    "抓实冬季安全生产",
     " 动 态",
-    "全力保障旺季生产",
+    "抓实冬季安全生产",
     "（上接第1版）",
     "会议要求，各单位要压实责任，",
     "加强安全生产管理，确保旺季生",
@@ -45,4 +45,4 @@ def test_the_two_parts_of_a_jumped_article_link_to_each_other(tmp_path):
     front_html, jump_html = front.read_text(encoding="utf-8"), jump.read_text(encoding="utf-8")
     assert re.search(rf'<a href="{re.escape(jump.name)}">（下转第2版）</a>', front_html)
     assert re.search(rf'<a href="{re.escape(front.name)}">（上接第1版）</a>', jump_html)
-    assert "要求各单位细化措施。" in front_html and "会议要求，各单位要压实责任" in jump_html
+    assert "寄递渠道安全畅通。" in front_html and "会议要求，各单位要压实责任" in jump_html

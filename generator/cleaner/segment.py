@@ -15,7 +15,7 @@ from . import fields as F
 from .headlines import OPENERS
 from .pages import Line, RawPage
 from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts, without_enumerator
-from .text import HALF_WIDTH_PUNCT, despace, despace_display, ends_with_terminal, is_ideograph, join_lines, line_width
+from .text import HALF_WIDTH_PUNCT, despace, ends_with_terminal, is_ideograph
 
 WIDTH_JUMP = 3.0
 """Column widths differing by this many ems belong to different articles."""

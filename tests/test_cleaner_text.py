@@ -132,6 +132,21 @@ def test_a_line_an_em_short_before_a_line_opening_with_an_ideograph_did_not_run_
     assert [b["text"][:8] for b in art["blocks"]] == ["花园改革实现，分", "花园协同增长改革", "站点羊绒团队，体"]
 
 
+def test_two_title_lines_join_with_a_space_unless_the_second_goes_on_with_the_first():
+    """Two phrases set on two lines keep a space between them; a first line with a subject and
+    its action but no verb taking an object, over a second that opens with the place acted
+    on, is one phrase broken over two lines (sample 000, read so by the editor)."""
+    from generator.cleaner.headlines import join_title_lines
+
+    assert join_title_lines(["集团公司调研指导", "陕西商洛定点帮扶工作"]) == "集团公司调研指导陕西商洛定点帮扶工作"
+    assert join_title_lines(["新疆邮政克服疫情影响", "强化客户管理开发"]) == "新疆邮政克服疫情影响 强化客户管理开发"
+    assert join_title_lines(["扎实推进乡村振兴", "云南邮政助农增收"]) == "扎实推进乡村振兴 云南邮政助农增收"
+    assert join_title_lines(["北京邮政开展活动", "上海邮政推进改革"]) == "北京邮政开展活动 上海邮政推进改革"
+    assert join_title_lines(["数据多跑路 群众少跑腿", "广州市分公司推出政务邮件“出件外呼”服务"]) == \
+        "数据多跑路 群众少跑腿 广州市分公司推出政务邮件“出件外呼”服务"
+    assert join_title_lines(["统一思想", "扛起责任", "加快推进“两集中”改革"]) == "统一思想 扛起责任 加快推进“两集中”改革"
+
+
 def test_signature_credit_and_jump_lines():
     assert F.split_signature("万元，增幅达 81.57%。 □翟瑞兰 付慧") == ("万元，增幅达 81.57%。", "翟瑞兰 付慧")
     assert F.split_signature("□段亚利") == ("", "段亚利")

@@ -11,15 +11,12 @@ import pytest
 import score_cleaner as S
 from generator.cleaner import clean_text
 
-KNOWN_GAPS = {
-    # two-line headline joined with a space; the editor read it as one phrase
-    ("000_31e643441b05f80e.txt", "集团公司调研指导陕西商洛定点帮扶工作"): {"title"},
-}
+KNOWN_GAPS: dict[tuple[str, str], set[str]] = {}  # none left (the last one, a two-line title, closed this stop)
 MAX_EXTRA_ARTICLES: dict[str, int] = {}  # no sample leaves a headline without its article
 
 # Ratchet: the accuracy reached on the samples; raise these, never lower them.
-ARTICLES_RIGHT = 27
-TITLES_RIGHT = 27
+ARTICLES_RIGHT = 28
+TITLES_RIGHT = 28
 BREAKS_RIGHT = 124
 BREAKS_SPURIOUS_AT_MOST = 0
 WARNED_AT_MOST = 5  # the samples' review report stays short

@@ -139,7 +139,30 @@ def split_headline(lines: list[str]) -> Headline:
             kicker.append(text)
         else:
             title.append(text)
-    return Headline(" ".join(kicker) or None, " ".join(title) or None, " ".join(subtitle) or None)
+    return Headline(" ".join(kicker) or None, join_title_lines(title) or None, " ".join(subtitle) or None)
+
+
+def join_title_lines(lines: list[str]) -> str:
+    """Title lines as one title: a space between two phrases (`新疆邮政克服疫情影响` +
+    `强化客户管理开发`), none where the first line has a subject and its action but no verb
+    taking an object, and the second opens with the place acted on (`集团公司调研指导` +
+    `陕西商洛定点帮扶工作`: one phrase broken over two lines). A second line with its own
+    place, after a first line that names one or has a verb (`扎实推进乡村振兴`), is a phrase
+    of its own."""
+    if len(lines) == 2 and " " not in lines[0] + lines[1]:
+        first, second = _tags(lines[0]), _tags(lines[1])
+        if second[:1] == ["ns"] and first[:1] != ["ns"] and "v" not in first:
+            return lines[0] + lines[1]
+    return " ".join(lines)
+
+
+def _tags(line: str) -> list[str]:
+    """jieba's part-of-speech tags of a line's words (`ns` a place, `v` a verb)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return [w.flag for w in jieba.posseg.cut(line)]
 
 
 

@@ -99,7 +99,13 @@ def facts(raw: str, width: float, terminal: bool, spaced: bool, whole_lines: boo
                      len(_COMPRESSIBLE.findall(s)),
                      phrase_gap,
                      phrase_gap and not _gap_inside_quotes(s),
-                     width - fuzz > MAX_COLUMN or (whole_lines and terminal))
+                     is_whole_line(width - fuzz, terminal, whole_lines))
+
+
+def is_whole_line(width: float, terminal: bool, whole_lines: bool) -> bool:
+    """A whole paragraph on one line: wider than any column, or (`whole_lines`: on a page
+    that gives its paragraphs so) any line ending a sentence."""
+    return width > MAX_COLUMN or (whole_lines and terminal)
 
 
 ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*、|（\s*[一二三四五六七八九十]{1,3}\s*）|[0-9]{1,2}\s*[.．、]"

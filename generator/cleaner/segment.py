@@ -14,7 +14,7 @@ from typing import Optional
 from . import fields as F
 from .headlines import OPENERS
 from .pages import Line, RawPage
-from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts, without_enumerator
+from .paragraphs import INDENT, MAX_COLUMN, best_labelling, facts, is_whole_line, without_enumerator
 from .text import HALF_WIDTH_PUNCT, despace, ends_with_terminal, is_ideograph
 
 WIDTH_JUMP = 3.0
@@ -163,9 +163,14 @@ class PageReader:
         ws = [ln.width for ln in body[-8:] if not ln.terminal]
         return _upper(ws, 0.0)
 
+    def no_column(self, *widths: float) -> bool:
+        """The page gives its paragraphs one per line, or these widths are of such lines:
+        there is no printed column to compare them with."""
+        return self.whole_lines or max(widths) > MAX_COLUMN
+
     def is_paragraph_end(self, i: int) -> bool:
         ln = self.lines[i]
-        if ln.width > MAX_COLUMN or (self.whole_lines and ln.terminal):
+        if is_whole_line(ln.width, ln.terminal, self.whole_lines):
             return True  # a whole paragraph on one line
         if not ln.terminal or ln.spaced:
             return False
@@ -188,7 +193,7 @@ class PageReader:
         """A line standing alone at a paragraph boundary: headline or subheading."""
         ln = self.lines[i]
         if ln.terminal or ln.spaced or _has_inner_stop(ln.raw) or ln.raw[-1] in "，、" + OPENERS \
-                or ln.width > MAX_COLUMN:
+                or is_whole_line(ln.width, ln.terminal, self.whole_lines):
             return False
         if self.only_display_lines_follow(i) or self.runs_into_opening(i):
             return True  # no text runs on after them: headlines
@@ -348,7 +353,7 @@ class PageReader:
         if any(t.startswith("——") or "·" in t for t in texts) or len(self.pending) > 2:
             return False
         before, after = self.column_before(), self.width_of_following(i - 1)
-        if self.whole_lines or max(before, after) > MAX_COLUMN:
+        if self.no_column(before, after):
             return True  # paragraphs on one line each: no column to compare
         # the text under a subheading opens with an indented line: read it either way
         if before and after and min(abs(before - after), abs(before - after - INDENT)) >= WIDTH_JUMP:
@@ -442,8 +447,8 @@ class PageReader:
             moved = {f"(line {ln.no})" for ln in lines}
             d.warnings = [w for w in d.warnings if not any(w.endswith(m) for m in moved)]
             nxt = next((g for g in groups if g.after == di and g.lines[0].no > lines[-1].no), None)
-            if nxt is not None and not any(ln.no for dd in drafts for p in dd.parts for ln in p.lines
-                                           if lines[-1].no < ln.no < nxt.lines[0].no):
+            if nxt is not None and not any(lines[-1].no < ln.no < nxt.lines[0].no
+                                           for dd in drafts for p in dd.parts for ln in p.lines):
                 nxt.lines[:0] = lines  # the group printed right after them
                 continue
             group = HeadlineGroup(lines, di, di + 1 if di + 1 < len(drafts) else None)
@@ -467,7 +472,7 @@ class PageReader:
             readings.append(self.width_of_following(i))
         elif nxt is not None and nxt.spaced and not ln.terminal and self._is_plain(nxt):
             readings.append(nxt.width + 1.0)  # a letter-spaced line is stretched to the full column
-        if self.whole_lines or max(before, *readings) > MAX_COLUMN:
+        if self.no_column(before, *readings):
             return False  # paragraphs on one line each: their widths say nothing of the column
         return all(after and abs(before - after) >= WIDTH_JUMP for after in readings)
 

@@ -17,7 +17,7 @@ from . import fields as F
 from .pages import page_lines
 from .text import non_space
 
-_DATELINE_PARENS = re.compile(r"本报[\u4e00-\u9fff]{0,4}?讯（[^（）]*）")
+_DATELINE_PARENS = re.compile(F.DATELINE_WORD + r"（[^（）]*）")  # (read on text without spaces)
 _SPLIT_WORD = re.compile(r"[A-Za-z]\s*-$")  # `PD-` or, spaced by the extraction, `PD -`
 
 

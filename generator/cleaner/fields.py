@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .text import despace
+from .text import PAGE_NO, despace
 
 BOX = "□"
 PHOTO_CREDIT = "摄影报道"
@@ -21,13 +21,13 @@ _CREDIT_ROLE = re.compile(r"^(?:文|图|摄影|摄)(?:[/／、](?:文|图|摄影
 """`文/图`, `文`, `图`, `摄影`: a short role printed before a name in a `□` credit (only as a
 whole word: these characters also occur inside names)."""
 _PHOTO_ROLE = re.compile(r"图|摄")
-_PAGE_NO = r"((?:第\s*)?[0-9０-９一二三四五六七八九十\s]+?版)"
-_CONTINUATION = re.compile(r"^（\s*(?:上\s*)?接\s*" + _PAGE_NO + r"\s*）$")
+_CONTINUATION = re.compile(r"^（\s*(?:上\s*)?接\s*" + PAGE_NO + r"\s*）$")
 """`（上接第1版）`, also `（接第1版）`, `（上接1版）`, `（上接第一版）`."""
-_JUMP_OUT = re.compile(r"^(.*?)\s*（\s*(?:下\s*)?转\s*" + _PAGE_NO + r"\s*）$")
+_JUMP_OUT = re.compile(r"^(.*?)\s*（\s*(?:下\s*)?转\s*" + PAGE_NO + r"\s*）$")
 """`（下转第2版）`, also `（转第2版）`, `（下转2版）`, after the text's last words or alone."""
-_DATELINE_WORD = re.compile(r"^\s*本\s*报\s*(?:[\u4e00-\u9fff]\s*){0,4}?讯")
+DATELINE_WORD = r"本\s*报\s*(?:[\u4e00-\u9fff]\s*){0,4}?讯"
 """`本报讯`, or with the place it was sent from (`本报北京讯`); the word may be letter-spaced."""
+_DATELINE_WORD = re.compile(r"^\s*" + DATELINE_WORD)
 _SIGNATURE_TAIL = re.compile(r"^(.*?)\s*□\s*([^□]+?)\s*$")
 
 
@@ -41,29 +41,26 @@ class Credit:
 
 def continuation_of(line: str) -> Optional[str]:
     """`（上接第1版）` -> `第1版`; None for any other line."""
-    m = _CONTINUATION.match(line.strip())
+    m = _CONTINUATION.match(line.strip()) if "版" in line else None  # (most lines name no page)
     return despace(m.group(1)) if m else None
 
 
 def split_jump_out(line: str) -> Optional[tuple[str, str]]:
     """`…畅通。（下转第2版）` -> ('…畅通。', '第2版'): the text goes on on another page (the
     mark stands on its own line or ends the text's last one); None for any other line."""
-    m = _JUMP_OUT.match(line.strip())
+    m = _JUMP_OUT.match(line.strip()) if "版" in line else None  # (most lines name no page)
     return (m.group(1), despace(m.group(2))) if m else None
 
 
 def jump_mark_chars(line: str) -> str:
     """The characters of a jump line's mark that are structure, not text: the brackets and
     `上接` / `下转` around the page, which the record keeps as `continued_from` / `continued_to`."""
-    if "版" not in line:
-        return ""  # (most lines)
-    text = despace(line)
     page = continuation_of(line)
     if page:
-        return text.replace(page, "", 1)
+        return despace(line).replace(page, "", 1)
     jump = split_jump_out(line)
     if jump:
-        return text[len(despace(jump[0])):].replace(jump[1], "", 1)
+        return despace(line)[len(despace(jump[0])):].replace(jump[1], "", 1)
     return ""
 
 

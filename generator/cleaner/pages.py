@@ -68,12 +68,10 @@ MIN_INDENT_MARKS = 2
 
 def indents_look_like_page_marks(rows: list[str]) -> bool:
     """Whether the extraction printed paragraph indents as one space, like its page marks."""
-    marks = sum(1 for raw in rows if raw[:1] in PAGE_MARK and raw.strip() and opens_page(raw)
-                and not section_header(raw))
+    marks = sum(1 for raw in rows if opens_page(raw) and raw.strip() and not section_header(raw))
     if marks <= MIN_INDENT_MARKS:
         return False  # (every file of a few pages)
-    text_rows = sum(1 for raw in rows if raw.strip())
-    return marks > MIN_INDENT_MARKS and marks > MAX_PAGE_MARKS_SHARE * text_rows
+    return marks > MAX_PAGE_MARKS_SHARE * sum(1 for raw in rows if raw.strip())
 
 
 def split_pages(text: str) -> list[RawPage]:
@@ -93,8 +91,7 @@ def page_lines(text: str) -> list[tuple[int, int, Optional[str], Optional[str], 
     rows = text.splitlines()
     marks_are_indents = indents_look_like_page_marks(rows)
     for no, raw in enumerate(rows, 1):
-        starts_page = raw[:1] in PAGE_MARK and opens_page(raw) \
-            and not (marks_are_indents and raw.strip() and not section_header(raw))
+        starts_page = opens_page(raw) and not (marks_are_indents and raw.strip() and not section_header(raw))
         if current is None or starts_page:
             current = [len(pages) + 1, no, None, None, []]
             pages.append(current)

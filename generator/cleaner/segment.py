@@ -372,7 +372,7 @@ class PageReader:
                 d.continued_from = cont
                 i += 1
                 continue
-            jump = F.split_jump_out(s) if "版" in s else None
+            jump = F.split_jump_out(s)
             if jump:  # like a signature, the mark closes the text before it (on its line too)
                 head, to = jump
                 self.finish_text_before_credit(i, ln, head)

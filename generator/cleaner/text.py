@@ -150,7 +150,9 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-_SEE_PAGE = re.compile(r"（\s*(?:详\s*)?见\s*(?:第\s*)?[0-9０-９一二三四五六七八九十\s]+版\s*）$")
+PAGE_NO = r"((?:第\s*)?[0-9０-９一二三四五六七八九十\s]+?版)"
+"""A page named in a mark (`第2版`, `2版`, `第二版`), as a regex group."""
+_SEE_PAGE = re.compile(r"（\s*(?:详\s*)?见\s*" + PAGE_NO + r"\s*）$")
 """`（详见第2版）`: a teaser's pointer to the article on another page ends its paragraph."""
 
 

@@ -590,11 +590,15 @@ def split_mode(cached_pages: bool) -> str:
     return "cached" if cached_pages else "cold"
 
 
+def _balance_path(cache_root: Path) -> Path:
+    return Path(cache_root) / CACHE_DIR / BALANCE_FILE
+
+
 def load_balance(cache_root: Path) -> dict:
     """The learnt corrections of the split, per mode: a share of the posts to move to the
     second process (negative: to the first)."""
     try:
-        data = json.loads((Path(cache_root) / CACHE_DIR / BALANCE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(_balance_path(cache_root).read_text(encoding="utf-8"))
         return {k: max(-BALANCE_LIMIT, min(BALANCE_LIMIT, float(v)))
                 for k, v in data.items() if isinstance(v, (int, float))}
     except (OSError, ValueError, AttributeError):
@@ -602,7 +606,7 @@ def load_balance(cache_root: Path) -> dict:
 
 
 def save_balance(cache_root: Path, balance: dict) -> None:
-    path = Path(cache_root) / CACHE_DIR / BALANCE_FILE
+    path = _balance_path(cache_root)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_with(path, lambda fh: fh.write(json.dumps(balance, sort_keys=True).encode("utf-8")))
 

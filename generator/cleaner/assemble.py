@@ -436,7 +436,7 @@ def home_by_order(at: Attributor, units: list, home_of: dict[int, int], u: int,
     pi, g = units[u][0], units[u][1]
     if at.lead:
         return None  # (a run printed before its texts: not seen yet, so not guessed)
-    run = [v for v, unit in enumerate(units) if unit[1] is g and not unit[4]]
+    run = run_of(units, u)
     before = [home_of[v] for v in run if v < u and v in home_of]
     after = [home_of[v] for v in run if v > u and v in home_of]
     if not after or g.after is None:
@@ -447,10 +447,15 @@ def home_by_order(at: Attributor, units: list, home_of: dict[int, int], u: int,
     return free[-1] if free else None
 
 
+def run_of(units: list, u: int) -> list[int]:
+    """The headline units printed in one run with unit u (its group cut into headlines)."""
+    return [v for v, unit in enumerate(units) if unit[1] is units[u][1] and not unit[4]]
+
+
 def next_to_run(units: list, home_of: dict[int, int], u: int, k: int) -> bool:
     """Whether article k comes right before the article of the headline printed right
     after headline u in its run: then printed order leaves no other reading."""
-    run = [v for v, unit in enumerate(units) if unit[1] is units[u][1] and not unit[4]]
+    run = run_of(units, u)
     nxt = run.index(u) + 1
     return nxt < len(run) and home_of.get(run[nxt]) == k + 1
 

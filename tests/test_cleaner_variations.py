@@ -9,6 +9,7 @@ Every generated file must conserve its text; each variation's accuracy on a fixe
 is a ratchet (`python tests/score_cleaner.py --variations` prints the rows).
 """
 import random
+import re
 
 import pytest
 
@@ -119,20 +120,27 @@ def test_full_width_indent_opening_a_line_does_not_open_a_page():
     assert len(pages) == 1 and pages[0].lines[0].raw == "邮政网点业务稳定增长，服"
 
 
+def indent_variation(count: int) -> list[tuple[str, dict]]:
+    """The first `count` files of the `U+3000 indents` variation (the score script's draws)."""
+    rng = random.Random("11:U+3000 indents")
+    return [random_issue(rng, f"variation-{k}.txt", VARIATIONS["U+3000 indents"]) for k in range(count)]
+
+
+def indents_as(text: str, spaces: str) -> str:
+    """The file with each paragraph's two U+3000 of indent written as `spaces` instead."""
+    return re.sub(r"(?m)^\u3000\u3000", spaces, text)
+
+
 def test_indents_printed_as_plain_spaces_read_as_full_width_ones():
     """Some extractions print a paragraph's indent as two or four plain spaces. The page mark
     is one plain space, so those lines must not open pages: files of the `U+3000 indents`
     variation with their indents so written come out exactly as with U+3000 (every
     paragraph used to open a page: 31 of 320 articles right)."""
-    import re
-
-    rng = random.Random("11:U+3000 indents")
     rewritten = 0
-    for k in range(25):
-        text, _expected = random_issue(rng, f"variation-{k}.txt", VARIATIONS["U+3000 indents"])
+    for text, _expected in indent_variation(25):
         want = clean_text(text, "indents.txt").to_dict()
         for spaces in ("  ", "    "):
-            plain = re.sub(r"(?m)^\u3000\u3000", spaces, text)
+            plain = indents_as(text, spaces)
             rewritten += plain != text
             assert clean_text(plain, "indents.txt").to_dict() == want
     assert rewritten >= 30  # (a page of dateline items alone prints no indent)
@@ -143,13 +151,9 @@ def test_indents_of_one_space_are_told_from_page_marks_by_their_number():
     hundreds of lines, so marks on more than one text line in 25 are indents; section
     headers (` 动 态`) still open pages. Variation files with one-space indents: every
     paragraph used to open a page (31 of 320 articles right), now 223."""
-    import re
-
-    rng = random.Random("11:U+3000 indents")
     score = S.Score()
-    for k in range(100):
-        text, expected = random_issue(rng, f"variation-{k}.txt", VARIATIONS["U+3000 indents"])
-        score.add(S.score_records(expected, clean_text(re.sub(r"(?m)^\u3000\u3000", " ", text), "one.txt").to_dict()))
+    for text, expected in indent_variation(100):
+        score.add(S.score_records(expected, clean_text(indents_as(text, " "), "one.txt").to_dict()))
     assert score.articles_right >= 223
     sample = "\n\n".join([" 动 态", "本报讯 近日，某省邮政分公司召开", "旺季生产动员会。", " 会议要求，各单位", "要压实责任，确保安全。",
                            " 会议强调，要加强", "管理，全力满足需求。", "□李明", "推进旺季生产", " 要 闻", " 某市邮政分公司", "开展安全检查。",

@@ -279,12 +279,17 @@ def build_ours(root: Path, timeout: float | None, stock: bool = False) -> dict:
     env = child_env(root)
     if stock:
         env["ARCHIVE_WORKERS"] = "1"
+        env["GENERATOR_PURE"] = "1"          # nor the compiled cleaner (generator/compiled.py)
     gen = measure([sys.executable, "-m", "generator", "build"], root, env, timeout)
     require_ok(gen, "python -m generator build")
     mk = measure([sys.executable, "-m", "mkdocs", "build"], root, env, timeout)
     require_ok(mk, "python -m mkdocs build")
     posts = sum(1 for _ in (root / "docs" / "posts").rglob("*.md"))
-    return {"build_s": round(gen.seconds + mk.seconds, 2), "generate_s": round(gen.seconds, 2),
+    probe = ("import importlib; from generator import compiled; "
+             "print(all(compiled.is_compiled(importlib.import_module(m)) for m in compiled.MODULES))")
+    compiled_cleaner = subprocess.run([sys.executable, "-c", probe], cwd=root, env=env, capture_output=True,
+                                      text=True).stdout.strip() == "True"
+    return {"compiled_cleaner": compiled_cleaner, "build_s": round(gen.seconds + mk.seconds, 2), "generate_s": round(gen.seconds, 2),
             "mkdocs_s": round(mk.seconds, 2), "cpu_s": round(gen.cpu_seconds + mk.cpu_seconds, 1),
             "load_1min_after": round(os.getloadavg()[0], 2), "peak_mb": round(max(gen.peak_mb, mk.peak_mb), 1),
             "peak_mb_generate": round(gen.peak_mb, 1), "peak_mb_mkdocs": round(mk.peak_mb, 1),
@@ -383,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--stock", action="store_true",
-                        help="leave out our speed work (hooks/perf.py, parallel cleaning): the 'before'")
+                        help="leave out our speed work (hooks/perf.py, parallel and compiled cleaning): the 'before'")
     parser.add_argument("--push", action="store_true",
                         help="then add one issue (an editor's push) and time the rebuild with warm caches")
     parser.add_argument("--worktree", action="store_true",

@@ -92,11 +92,11 @@ def build_parser(extras: bool = True) -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands that live in their own modules (importer, bundle): each module
+    """Subcommands that live in their own modules (importer, bundle, compiler): each module
     exposes `register(subparsers)`."""
     import importlib
 
-    for name in ("generator.jekyll", "generator.bundle"):
+    for name in ("generator.jekyll", "generator.bundle", "generator.compiled"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

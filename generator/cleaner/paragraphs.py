@@ -49,6 +49,8 @@ broken by a column or page break, not at its end)."""
 F, C, H = "F", "C", "H"  # first line of a paragraph, continuation line, heading line
 KINDS = ((F, False), (F, True), (C, False), (C, True), (H, True))
 """Line states in their tie-breaking order: (label, ends its paragraph)."""
+ENDED_STATES, ENDED_STATES_NO_HEADS, RUNNING_STATES = (1, 3, 4), (1, 3), (0, 2)
+"""Indexes into KINDS: the states that end a block (with and without headings), the running ones."""
 
 
 @dataclass
@@ -327,7 +329,7 @@ def _predecessor(into: tuple, own: tuple, low: float, ci: int, need_ended: bool,
     """The state the labelling came from (a line given by its ways in and own costs): the
     first cheapest of the same column, unless a column change from the first cheapest state
     anywhere (`low`) is strictly cheaper."""
-    wanted = ((1, 3, 4) if heads else (1, 3)) if need_ended else (0, 2)
+    wanted = (ENDED_STATES if heads else ENDED_STATES_NO_HEADS) if need_ended else RUNNING_STATES
     best_c, best_p = BIG, None
     for k in wanted:
         c = into[k][ci] + own[k][ci]

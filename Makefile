@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # The cleaner compiled by Cython (generator/compiled.py): a fifth less CPU; redone when its source changes.
-$(VENV)/.compiled: $(VENV)/.installed $(wildcard generator/cleaner/*.py) generator/compiled.py
+$(VENV)/.compiled: $(VENV)/.installed $(wildcard generator/cleaner/*.py generator/cleaner/*.pyx) generator/compiled.py
 	$(PY) -m generator compile
 	touch $@
 

@@ -27,8 +27,10 @@ from pathlib import Path
 
 MODULES = tuple(f"generator.cleaner.{name}" for name in (
     "paragraphs", "segment", "assemble", "headlines", "pages", "text", "fields", "reconcile",
-    "matching", "conserve"))
-"""The modules compiled: the cleaner's, where a build spends its pure-Python time."""
+    "matching", "conserve", "_labelling"))
+"""The modules compiled: the cleaner's, where a build spends its pure-Python time. `_labelling`
+is Cython source (`.pyx`, C arrays for the labelling's inner loop): without it compiled,
+paragraphs.py runs its own Python version of the same functions."""
 DIRECTIVES = ("language_level=3", "annotation_typing=False")
 """Python semantics: annotations stay annotations (a `float` argument is not made a C double)."""
 PURE_ENV = "GENERATOR_PURE"
@@ -42,7 +44,9 @@ def store_dir() -> Path:
 
 
 def source_path(module: str) -> Path:
-    return PACKAGE_ROOT.joinpath(*module.split(".")).with_suffix(".py")
+    path = PACKAGE_ROOT.joinpath(*module.split("."))
+    pyx = path.with_suffix(".pyx")
+    return pyx if pyx.exists() else path.with_suffix(".py")
 
 
 def artifact_name(module: str, source: bytes) -> str:
@@ -109,7 +113,7 @@ def compile_modules(store: Path | None = None, jobs: int = 2) -> list[Path]:
                 package = Path(tmp).joinpath(*parts[:depth])
                 package.mkdir(exist_ok=True)
                 (package / "__init__.py").touch()
-            copy = Path(tmp).joinpath(*parts).with_suffix(".py")
+            copy = Path(tmp).joinpath(*parts).with_suffix(source_path(module).suffix)
             source = source_path(module).read_bytes()
             copy.write_bytes(source)
             sources[module] = (copy, source)

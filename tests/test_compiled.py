@@ -18,8 +18,10 @@ from generator import compiled
 from generator.cleaner import clean_text
 from typesetter import random_issue
 import importlib
-modules = [importlib.import_module(m) for m in compiled.MODULES]
-out = {"compiled": [compiled.is_compiled(m) for m in modules], "records": []}
+from generator.cleaner import paragraphs
+modules = [importlib.import_module(m) for m in compiled.MODULES if compiled.source_path(m).suffix == ".py"]
+kernel = paragraphs.label_lines is not paragraphs.PYTHON_LABELLING[0]
+out = {"compiled": [compiled.is_compiled(m) for m in modules] + [kernel], "records": []}
 for path in sys.argv[1:]:
     out["records"].append(clean_text(open(path, encoding="utf-8").read(), path).to_dict())
 for seed in range(40):
@@ -87,3 +89,30 @@ def test_compile_builds_what_is_missing_and_drops_older_extensions(tmp_path, mon
     run = subprocess.run([sys.executable, "-c", probe, str(store)], cwd=REPO, capture_output=True, text=True,
                          env={"PYTHONPATH": str(REPO), compiled.PURE_ENV: "1"}, check=True)
     assert run.stdout.strip() == str(written[0])            # the new extension is what an import loads
+
+
+def test_the_labelling_kernel_is_the_python_labelling_bit_for_bit():
+    """_labelling.pyx against paragraphs.py's own functions: the same costs (exactly), labels,
+    close calls at several margins, and the same give-ups, on random articles."""
+    from generator.cleaner import paragraphs as P
+    from test_cleaner_reading import random_article
+
+    assert P.label_lines is not P.PYTHON_LABELLING[0], "the labelling kernel is not compiled (make setup)"
+    py_label, py_close = P.PYTHON_LABELLING
+    rng = random.Random(5)
+    gave_up = 0
+    for _ in range(400):
+        lines = random_article(rng)
+        cols = P.column_candidates(lines)
+        flush_first, headings = rng.random() < 0.4, rng.random() < 0.8
+        fast, slow = P.label_lines(lines, cols, flush_first, headings), py_label(lines, cols, flush_first, headings)
+        assert fast[:2] == slow[:2]
+        for margin in (0.14, 0.5, 3.0):
+            assert P.close_calls(fast[2], margin) == py_close(slow[2], margin)
+        limit = slow[0] * rng.choice([0.3, 0.9, 1.0, 1.1])
+        seen_fast, seen_slow = [], []
+        give_up_fast = P.label_lines(lines, cols, flush_first, headings, lambda low: seen_fast.append(low) or low > limit)
+        give_up_slow = py_label(lines, cols, flush_first, headings, lambda low: seen_slow.append(low) or low > limit)
+        assert seen_fast == seen_slow and (give_up_fast is None) == (give_up_slow is None)
+        gave_up += give_up_fast is None
+    assert 40 < gave_up < 360                # both outcomes were exercised

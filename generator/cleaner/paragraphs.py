@@ -417,6 +417,14 @@ def close_calls(run: dict, margin: float) -> list[tuple[int, str, str]]:
     return out
 
 
+PYTHON_LABELLING = (label_lines, close_calls)
+"""The reference: _labelling.pyx computes the same, bit for bit, over C arrays."""
+try:
+    from ._labelling import close_calls, label_lines  # noqa: F811 (compiled: generator/compiled.py)
+except ImportError:
+    pass
+
+
 def column_candidates(lines: list[LineFacts]) -> list[float]:
     """Widths the column may have: each running line read as full or as a first line."""
     running = [ln.width for ln in lines if not ln.terminal and not ln.spaced and not ln.whole]

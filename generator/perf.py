@@ -9,8 +9,10 @@ compute. Every workaround names the dependency flaw it works around; the tests i
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -45,11 +47,14 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+CODE_SUFFIXES = (".py", ".pyx")
+
+
 def code_fingerprint(paths: Iterable[Path]) -> str:
-    """Digest of source files: part of every cache key, so changed code never reuses
-    results of the old code."""
-    files = sorted({p for path in paths for p in (sorted(Path(path).rglob("*.py")) if Path(path).is_dir()
-                                                    else [Path(path)])})
+    """Digest of source files (Python, and Cython's `.pyx`): part of every cache key, so
+    changed code never reuses results of the old code."""
+    files = sorted({p for path in paths for p in (sorted(q for q in Path(path).rglob("*") if q.suffix in CODE_SUFFIXES)
+                                                    if Path(path).is_dir() else [Path(path)])})
     return digest(*[part for p in files for part in (p.name, p.read_bytes())])
 
 
@@ -160,6 +165,23 @@ class Cleaned(NamedTuple):
     record: "SourceRecord"
 
 
+CLEAN_GC_THRESHOLD = 20_000
+"""Allocations between young-generation collections while cleaning (Python's default: 700).
+The cleaner makes many short-lived tuples and lists and no reference cycles worth chasing
+often: 160 bench pages took 5 % less CPU (4.42-4.56 -> 4.15-4.19 s)."""
+
+
+@contextlib.contextmanager
+def fewer_collections(threshold: int = CLEAN_GC_THRESHOLD):
+    """Collect the young generation less often inside the block (forked workers inherit it)."""
+    old = gc.get_threshold()
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list[Cleaned]:
     """The records of `paths` (same order) with their keys, cleaning only files whose
     bytes or cleaner code changed since they were last cleaned, in parallel. Bad input
@@ -171,7 +193,9 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list[Cleaned]
     cache = DigestCache.load(Path(cache_dir) / "records.pickle") if cache_dir else DigestCache(Path("."))
     keys = [digest(code, Path(p).name, Path(p).read_bytes()) for p in paths]
     todo = [str(p) for p, k in zip(paths, keys) if cache.get(k) is None]
-    for path, (status, value) in zip(todo, parallel_map(_clean_one, todo, min_items=CLEAN_PARALLEL_MIN_FILES)):
+    with fewer_collections():
+        results = parallel_map(_clean_one, todo, min_items=CLEAN_PARALLEL_MIN_FILES)
+    for path, (status, value) in zip(todo, results):
         if status != "ok":
             clean_file(Path(path))          # raises the real InputError / ConservationError
             raise RuntimeError(f"{path}: cleaning failed in a worker: {value}")

@@ -116,3 +116,15 @@ def test_the_labelling_kernel_is_the_python_labelling_bit_for_bit():
         assert seen_fast == seen_slow and (give_up_fast is None) == (give_up_slow is None)
         gave_up += give_up_fast is None
     assert 40 < gave_up < 360                # both outcomes were exercised
+
+
+def test_the_cleaning_cache_key_covers_cython_source(tmp_path):
+    from generator import perf
+
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "_k.pyx").write_text("def f(): return 1\n", encoding="utf-8")
+    before = perf.code_fingerprint([tmp_path])
+    (tmp_path / "_k.pyx").write_text("def f(): return 2\n", encoding="utf-8")
+    assert perf.code_fingerprint([tmp_path]) != before
+    assert compiled.source_path("generator.cleaner._labelling").suffix == ".pyx"
+    assert compiled.source_path("generator.cleaner._labelling").parent == perf.Path(perf.__file__).resolve().parent / "cleaner"

@@ -42,21 +42,22 @@ class BuildResult:
 
 def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
              only: Optional[set[str]] = None) -> BuildResult:
-    """Clean every issue under `sources_dir` and write its posts under `docs_dir/posts/`."""
+    """Clean every issue under `sources_dir` and write its posts under `docs_dir/posts/`.
+
+    Issues are rendered (in memory) as their files come out of the cleaning workers, while
+    the workers clean the next ones; nothing is written before every file is clean."""
     sources_dir, docs_dir = Path(sources_dir), Path(docs_dir)
     result = BuildResult(issues=[i for i in discover_issues(sources_dir) if not only or i.key in only])
     files = [f for issue in result.issues for f in issue.files]
-    cleaned = iter(perf.clean_all(files, sources_dir.resolve().parent / perf.CACHE_DIR))
-    record_keys = {}
-    for issue in result.issues:
-        mine = [next(cleaned) for _ in issue.files]
-        record_keys[issue.key] = [c.key for c in mine]
-        result.records[issue.key] = [c.record for c in mine]
+    cleaned = perf.clean_iter(files, sources_dir.resolve().parent / perf.CACHE_DIR)
     registry = SlugRegistry.load(sources_dir / REGISTRY_FILE)
     issue_cache = perf.IssueCache.load(sources_dir.resolve().parent / perf.CACHE_DIR)
+    rendered = []
     for issue in result.issues:
+        mine = [next(cleaned) for _ in issue.files]
+        result.records[issue.key] = [c.record for c in mine]
         posts_dir = docs_dir / POSTS_DIR / issue.key
-        key = issue_cache.key(issue, record_keys[issue.key])
+        key = issue_cache.key(issue, [c.key for c in mine])
         fresh = None if force else issue_cache.fresh(issue.key, key, posts_dir)
         if fresh is not None:
             for kind, name, fixed in issue_cache.slug_calls(issue.key):
@@ -64,10 +65,14 @@ def generate(sources_dir: Path, docs_dir: Path, *, force: bool = False,
             result.report.unchanged.extend(fresh)
             continue
         registry.calls = []
-        outputs = render_issue(issue, result.records[issue.key], docs_dir, registry)
-        write_posts(outputs, force=force, owned_dir=posts_dir, report=result.report)
-        issue_cache.record(issue.key, key, posts_dir, outputs, registry.calls)
+        rendered.append((issue, key, posts_dir, render_issue(issue, result.records[issue.key], docs_dir, registry),
+                         registry.calls))
         registry.calls = None
+    for _ in cleaned:                    # runs the cleaning to its end, which saves its cache
+        pass
+    for issue, key, posts_dir, outputs, calls in rendered:
+        write_posts(outputs, force=force, owned_dir=posts_dir, report=result.report)
+        issue_cache.record(issue.key, key, posts_dir, outputs, calls)
     registry.save()
     issue_cache.save()
     result.review = review_report([r for recs in result.records.values() for r in recs])

@@ -23,7 +23,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from generator.writer import atomic_write_with
 
@@ -76,6 +76,18 @@ def parallel_map(fn: Callable, items: Sequence, workers: Optional[int] = None,
     chunk = max(1, len(items) // (workers * 8))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(fn, items, chunksize=chunk)
+
+
+def parallel_imap(fn: Callable, items: Sequence, workers: Optional[int] = None,
+                  min_items: int = PARALLEL_MIN_ITEMS, chunk: int = 4) -> Iterator:
+    """`parallel_map`, yielding results in order as they come: the caller works on the
+    first results while the workers compute the rest."""
+    workers = worker_count() if workers is None else workers
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (fn(x) for x in items)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(fn, items, chunksize=chunk)
 
 
 class DigestCache:
@@ -186,24 +198,34 @@ def clean_all(paths: Sequence[Path], cache_dir: Optional[Path]) -> list[Cleaned]
     """The records of `paths` (same order) with their keys, cleaning only files whose
     bytes or cleaner code changed since they were last cleaned, in parallel. Bad input
     raises exactly what cleaning that file alone raises."""
+    return list(clean_iter(paths, cache_dir))
+
+
+def clean_iter(paths: Sequence[Path], cache_dir: Optional[Path]) -> Iterator[Cleaned]:
+    """`clean_all`, yielding each file's record in order as soon as it is cleaned (the
+    workers go on with the next files meanwhile). The cache is saved once every file is
+    through; bad input raises when its file's turn comes."""
     from generator.build import clean_file
     from generator.model import SourceRecord
 
     code = cleaner_fingerprint()
     cache = DigestCache.load(Path(cache_dir) / "records.pickle") if cache_dir else DigestCache(Path("."))
     keys = [digest(code, Path(p).name, Path(p).read_bytes()) for p in paths]
-    todo = [str(p) for p, k in zip(paths, keys) if cache.get(k) is None]
+    todo = {i for i, k in enumerate(keys) if cache.get(k) is None}
     with fewer_collections():
-        results = parallel_map(_clean_one, todo, min_items=CLEAN_PARALLEL_MIN_FILES)
-    for path, (status, value) in zip(todo, results):
-        if status != "ok":
-            clean_file(Path(path))          # raises the real InputError / ConservationError
-            raise RuntimeError(f"{path}: cleaning failed in a worker: {value}")
-        cache.put(digest(code, Path(path).name, Path(path).read_bytes()), value)
-    records = [Cleaned(k, SourceRecord.from_dict(cache.data[k])) for k in keys]
+        results = parallel_imap(_clean_one, [str(paths[i]) for i in sorted(todo)],
+                                min_items=CLEAN_PARALLEL_MIN_FILES)
+        for i, (path, key) in enumerate(zip(paths, keys)):
+            if i in todo:
+                status, value = next(results)
+                if status != "ok":
+                    results.close()                 # stop the workers
+                    clean_file(Path(path))          # raises the real InputError / ConservationError
+                    raise RuntimeError(f"{path}: cleaning failed in a worker: {value}")
+                cache.put(key, value)
+            yield Cleaned(key, SourceRecord.from_dict(cache.data[key]))
     if cache_dir:
         cache.save()
-    return records
 
 
 STAMP_SETTLE_NS = 2_000_000_000

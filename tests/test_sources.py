@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_SOURCES, run_cli
+from conftest import REPO as REPO_ROOT, SAMPLE_SOURCES, run_cli
 from generator.errors import InputError
 from generator.sources import decode_page_text, load_issue
 
@@ -99,3 +99,22 @@ def test_clean_cli_reports_bad_file_and_continues(tmp_path):
     assert proc.returncode == 1
     assert f"{bad}: empty file" in proc.stderr
     assert proc.stdout.count("\n") == 1 and '"source": "002_9cbf56dc59a9f4af.txt"' in proc.stdout
+
+
+def test_bad_page_in_the_last_issue_stops_the_build_before_anything_is_written(tmp_path):
+    """Issues are rendered while the workers clean later files: a bad file at the very end
+    must still leave docs/ and the slug registry untouched, and name the file."""
+    sources = tmp_path / "sources"
+    shutil.copytree(REPO_ROOT / "sources", sources, ignore=shutil.ignore_patterns("legacy", "slugs.yml"))
+    bad_issue = sources / "2023-01-02"
+    bad_issue.mkdir()
+    (bad_issue / "issue.yml").write_text("newspaper: 中国邮政快递报\ndate: 2023-01-02\n", encoding="utf-8")
+    shutil.copy2(next((REPO_ROOT / "sources").glob("2022-12-26/*.txt")), bad_issue / "001_good.txt")
+    (bad_issue / "002_bad.txt").write_bytes(b"\x00\x01binary page\x00")
+    (tmp_path / "docs").mkdir()
+    proc = run_cli("generator", "build", "--sources", sources, "--docs", tmp_path / "docs", check=False,
+                   env={"PYTHONPATH": str(REPO_ROOT), "ARCHIVE_WORKERS": "2"})
+    assert proc.returncode != 0
+    assert "002_bad.txt" in proc.stderr and "binary" in proc.stderr, proc.stderr
+    assert not any((tmp_path / "docs").rglob("*")), "nothing may be written on bad input"
+    assert not (sources / "slugs.yml").exists()

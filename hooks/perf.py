@@ -28,6 +28,10 @@ def _root(config) -> Path:
 
 def on_config(config):
     perf.use_libyaml_for_posts()
+    if perf.markdown_pool_enabled():
+        perf.install_markdown_pool()
+    else:
+        perf.uninstall_markdown_pool()
     _state.pop("caches", None)
     if _state.get("command") == "build" and perf.render_caches_enabled():
         _state["caches"] = perf.load_render_caches(_root(config))

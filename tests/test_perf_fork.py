@@ -47,6 +47,17 @@ def test_two_process_build_writes_the_same_site_as_one(project):
     assert set(balance) == {"cached"} and abs(balance["cached"]) <= perf.BALANCE_LIMIT
 
 
+def test_one_markdown_parser_reset_per_page_writes_the_same_site_as_a_new_one_per_page(project):
+    """perf.MarkdownPool: every page converted by a reused, reset parser, none from the
+    Markdown cache (render caches off), against MkDocs' new parser per page."""
+    env = {"ARCHIVE_WORKERS": "1", "ARCHIVE_RENDER_CACHE": "0"}
+    run_cli("mkdocs", "build", "-d", "site-fresh", cwd=project, env={**env, "ARCHIVE_MARKDOWN_POOL": "0"})
+    run_cli("mkdocs", "build", "-d", "site-pooled", cwd=project, env={**env, "ARCHIVE_MARKDOWN_POOL": "1"})
+    fresh, pooled = site_files(project / "site-fresh"), site_files(project / "site-pooled")
+    assert sorted(fresh) == sorted(pooled) and len(fresh) > 50
+    assert [name for name in fresh if fresh[name] != pooled[name]] == []
+
+
 def test_the_split_moves_posts_towards_the_process_that_finished_first():
     # second process 2 s (2,000 pages at 1 ms) behind: move half the gap, damped: 500 pages
     moved = perf.corrected_share(0.0, child_seconds=10.0, parent_seconds=8.0, child_pages=10_000, posts=10_000)

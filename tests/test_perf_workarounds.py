@@ -54,6 +54,27 @@ def test_material_search_still_escapes_han_and_segments_page_by_page():
 
 # ---------------------------------------------------------- same answers as stock ----
 
+def test_mkdocs_still_builds_a_markdown_parser_for_every_page():
+    source = inspect.getsource(Page.render)
+    assert "markdown.Markdown(" in source and ".reset()" not in source
+
+
+def test_markdown_pool_reuses_one_reset_parser_per_configuration():
+    import markdown
+
+    pool = perf.MarkdownPool(markdown)
+    toc = {"toc": {"permalink": False}}
+    first = pool.Markdown(extensions=["toc", "attr_list"], extension_configs=toc)
+    first.convert("[a]: http://x\n\n# One\n\ntext")
+    again = pool.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"permalink": False}})
+    assert again is first and not again.references and again.toc_tokens == []   # reset
+    assert again.convert("# Two") == markdown.Markdown(extensions=["toc", "attr_list"], extension_configs=toc).convert("# Two")
+    assert pool.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"permalink": True}}) is not first
+    assert pool.Markdown(extensions=["toc"], extension_configs=toc) is not first
+    other = {"extensions": ["toc"], "output_format": "html"}
+    assert pool.Markdown(**other) is not pool.Markdown(**other)      # other call shapes: a new parser
+
+
 def _pages(titles):
     from mkdocs.config.defaults import MkDocsConfig
     config = MkDocsConfig()

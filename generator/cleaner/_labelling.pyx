@@ -48,10 +48,10 @@ cdef class Run:
 def label_lines(lines, cols, flush_first, allow_headings, give_up=None):
     """paragraphs.label_lines over C arrays: the same cost, labels and close calls."""
     cdef bint heads = allow_headings
-    kinds = P.KINDS if heads else P.KINDS[:-1]
+    kinds = P.KINDS if heads else P.KINDS[:len(P.KINDS) - 1]   # (no negative index: wraparound is off)
     cdef Py_ssize_t nk = len(kinds), n = len(lines), ncols = len(cols)
-    cdef Py_ssize_t i, k, c, ci, bk, kk, idx
-    cdef double x, y, z, low_end, low_run, cost, best_cost, best_col, low
+    cdef Py_ssize_t i, k, c, ci, bk
+    cdef double x, y, z, low_end, low_run, cost, best_cost, best_col
     col_key = tuple(cols)
     own_memo = {}
     cdef double[:, :, ::1] own = _cube(n, nk + 1, ncols)

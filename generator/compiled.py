@@ -36,6 +36,8 @@ paragraphs.py runs its own Python version of the same functions."""
 DIRECTIVES = ("language_level=3", "annotation_typing=False")
 """Python semantics: annotations stay annotations (a `float` argument is not made a C double)."""
 PURE_ENV = "GENERATOR_PURE"
+EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
+"""This Python's extension-module ending (its ABI tag), e.g. `.cpython-311-x86_64-linux-gnu.so`."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 """The folder that holds the `generator` package."""
 
@@ -54,7 +56,7 @@ def source_path(module: str) -> Path:
 def artifact_name(module: str, source: bytes) -> str:
     """The extension's file name: the module, a digest of its source and the options, the ABI tag."""
     key = hashlib.sha256(source + "\0".join(DIRECTIVES).encode()).hexdigest()[:20]
-    return f"{module}-{key}{sysconfig.get_config_var('EXT_SUFFIX')}"
+    return f"{module}-{key}{EXT_SUFFIX}"
 
 
 def artifact_for(module: str, store: Path | None = None) -> Path | None:
@@ -94,7 +96,7 @@ def install() -> None:
 
 def is_compiled(module) -> bool:
     """Whether an imported module runs from a compiled extension."""
-    return str(getattr(module, "__file__", "")).endswith(sysconfig.get_config_var("EXT_SUFFIX"))
+    return str(getattr(module, "__file__", "")).endswith(EXT_SUFFIX)
 
 
 def compile_modules(store: Path | None = None, jobs: int = 2) -> list[Path]:
@@ -126,7 +128,7 @@ def compile_modules(store: Path | None = None, jobs: int = 2) -> list[Path]:
             tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["(no output)"]
             raise RuntimeError(f"Cython failed (exit {run.returncode}): {tail[0]}")
         for module, (copy, source) in sources.items():
-            built = copy.with_suffix("").with_name(copy.stem + sysconfig.get_config_var("EXT_SUFFIX"))
+            built = copy.with_name(copy.stem + EXT_SUFFIX)
             final = store / artifact_name(module, source)
             staged = final.with_name(final.name + ".part")
             shutil.copyfile(built, staged)

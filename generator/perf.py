@@ -5,7 +5,7 @@ Every cache is keyed by a digest of *all* its inputs (the input bytes plus the c
 that turns them into output), so a hit is by construction what a fresh run would
 compute. Every workaround names the dependency flaw it works around; the tests in
 `tests/test_perf_*.py` fail when the dependency changes the behaviour worked around.
-`hooks/perf.py` wires the MkDocs side in; `generator/build.py` calls `clean_all`.
+`hooks/perf.py` wires the MkDocs side in; `generator/build.py` calls `clean_iter`.
 """
 from __future__ import annotations
 
@@ -65,13 +65,22 @@ def worker_count() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _pool_size(workers: Optional[int], items: Sequence, min_items: int) -> int:
+    """How many worker processes to fork for `items`; 0 where one process is faster or
+    fork is missing."""
+    workers = worker_count() if workers is None else workers
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return workers
+
+
 def parallel_map(fn: Callable, items: Sequence, workers: Optional[int] = None,
                  min_items: int = PARALLEL_MIN_ITEMS) -> list:
     """`[fn(x) for x in items]`, in worker processes when it pays (fork: children share
     the loaded code and data; `min_items`: below it one process is faster). `fn` must be
     a module-level function."""
-    workers = worker_count() if workers is None else workers
-    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    workers = _pool_size(workers, items, min_items)
+    if not workers:
         return [fn(x) for x in items]
     chunk = max(1, len(items) // (workers * 8))
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -82,8 +91,8 @@ def parallel_imap(fn: Callable, items: Sequence, workers: Optional[int] = None,
                   min_items: int = PARALLEL_MIN_ITEMS, chunk: int = 4) -> Iterator:
     """`parallel_map`, yielding results in order as they come: the caller works on the
     first results while the workers compute the rest."""
-    workers = worker_count() if workers is None else workers
-    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    workers = _pool_size(workers, items, min_items)
+    if not workers:
         yield from (fn(x) for x in items)
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -159,7 +168,7 @@ def _clean_one(path: str):
     from generator.build import clean_file
     try:
         return "ok", clean_file(Path(path)).to_dict()
-    except Exception as exc:  # noqa: BLE001 - re-raised in the parent, see clean_all
+    except Exception as exc:  # noqa: BLE001 - re-raised in the parent, see clean_iter
         return "error", repr(exc)
 
 

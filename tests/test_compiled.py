@@ -2,6 +2,7 @@
 as its Python source, and never run once its source has changed."""
 import importlib
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -32,7 +33,8 @@ print(json.dumps(out, ensure_ascii=False))
 
 
 def clean_in_subprocess(pure: bool) -> dict:
-    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    env = {k: v for k, v in os.environ.items() if k != compiled.PURE_ENV}
+    env["PYTHONPATH"] = str(REPO)
     if pure:
         env[compiled.PURE_ENV] = "1"
     files = sorted(str(p) for p in SAMPLE_SOURCES.glob("*/*.txt"))
